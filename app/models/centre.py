@@ -1,0 +1,27 @@
+"""The centre this database belongs to, and settings local to this installation."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Synced
+
+DEFAULT_IDLE_LOCK_MINUTES = 10
+
+
+class Centre(Synced, Base):
+    __tablename__ = "centre"
+
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(20))
+    idle_lock_minutes: Mapped[int] = mapped_column(default=DEFAULT_IDLE_LOCK_MINUTES)
+
+
+class LocalSetting(Base):
+    """Key/value settings of this installation only (device id, UI language); never synced."""
+
+    __tablename__ = "local_setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,105 @@
+"""Roles and what each may do. Services call ``require``; the UI only mirrors it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.errors import PermissionDenied
+from app.i18n import N_, _
+from app.unit_of_work import Actor
+
+
+class Role(StrEnum):
+    RECEPTION = "reception"
+    CONTACT_PERSON = "contact_person"
+    NIGHT_STAFF = "night_staff"
+    SOCIAL_COORDINATOR = "social_coordinator"
+    CENTRE_LEADER = "centre_leader"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.RECEPTION: N_("Reception"),
+    Role.CONTACT_PERSON: N_("Contact person"),
+    Role.NIGHT_STAFF: N_("Night staff"),
+    Role.SOCIAL_COORDINATOR: N_("Social coordinator"),
+    Role.CENTRE_LEADER: N_("Centre leader"),
+    Role.ADMINISTRATOR: N_("Administrator"),
+}
+
+
+class Permission(StrEnum):
+    VIEW_RESIDENTS = "view_residents"
+    REGISTER_ARRIVAL = "register_arrival"
+    EDIT_RESIDENT = "edit_resident"
+    EDIT_REPRESENTATIVE = "edit_representative"
+    CHANGE_ROOM = "change_room"
+    MOVE_OUT = "move_out"
+    ASSIGN_CONTACT_PERSONS = "assign_contact_persons"
+    MANAGE_ROOMS = "manage_rooms"
+    MANAGE_STAFF = "manage_staff"
+    VIEW_AUDIT = "view_audit"
+    CONFIGURE_CENTRE = "configure_centre"
+    PRINT_RECORD_SHEET = "print_record_sheet"
+
+
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.VIEW_RESIDENTS: N_("see the resident register"),
+    Permission.REGISTER_ARRIVAL: N_("register a new resident"),
+    Permission.EDIT_RESIDENT: N_("edit a resident's details"),
+    Permission.EDIT_REPRESENTATIVE: N_("edit a resident's personal representative"),
+    Permission.CHANGE_ROOM: N_("move a resident to another room"),
+    Permission.MOVE_OUT: N_("move a resident out"),
+    Permission.ASSIGN_CONTACT_PERSONS: N_("assign contact persons"),
+    Permission.MANAGE_ROOMS: N_("manage rooms and beds"),
+    Permission.MANAGE_STAFF: N_("manage staff users"),
+    Permission.VIEW_AUDIT: N_("browse the audit trail"),
+    Permission.CONFIGURE_CENTRE: N_("change the centre's settings"),
+    Permission.PRINT_RECORD_SHEET: N_("print a resident's record sheet"),
+}
+
+P = Permission
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    # Reception registers arrivals and keeps rooms and the register's basic facts right.
+    Role.RECEPTION: frozenset({P.VIEW_RESIDENTS, P.REGISTER_ARRIVAL, P.EDIT_RESIDENT,
+                               P.CHANGE_ROOM, P.PRINT_RECORD_SHEET}),
+    # Contact persons keep the representative informed, so they may correct the details.
+    Role.CONTACT_PERSON: frozenset({P.VIEW_RESIDENTS, P.EDIT_RESIDENT, P.EDIT_REPRESENTATIVE,
+                                    P.PRINT_RECORD_SHEET}),
+    # Night staff are often alone: they see who lives here, and change nothing in the register.
+    Role.NIGHT_STAFF: frozenset({P.VIEW_RESIDENTS}),
+    Role.SOCIAL_COORDINATOR: frozenset({P.VIEW_RESIDENTS, P.REGISTER_ARRIVAL, P.EDIT_RESIDENT,
+                                        P.EDIT_REPRESENTATIVE, P.CHANGE_ROOM, P.MOVE_OUT,
+                                        P.ASSIGN_CONTACT_PERSONS, P.PRINT_RECORD_SHEET}),
+    Role.CENTRE_LEADER: frozenset(Permission),
+    Role.ADMINISTRATOR: frozenset({P.VIEW_RESIDENTS, P.MANAGE_ROOMS, P.MANAGE_STAFF,
+                                   P.VIEW_AUDIT, P.CONFIGURE_CENTRE}),
+}
+
+
+def permissions_of(roles: frozenset[str] | set[str] | list[str]) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for code in roles:
+        try:
+            granted |= ROLE_PERMISSIONS[Role(code)]
+        except ValueError:
+            continue  # an unknown role grants nothing
+    return frozenset(granted)
+
+
+def can(actor: Actor, permission: Permission) -> bool:
+    return permission in permissions_of(actor.roles)
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    if not can(actor, permission):
+        raise PermissionDenied(
+            _("You are not allowed to {action}. Ask a colleague with the right role.").format(
+                action=_(PERMISSION_LABELS[permission])))
+
+
+def role_label(code: str) -> str:
+    try:
+        return _(ROLE_LABELS[Role(code)])
+    except ValueError:
+        return code

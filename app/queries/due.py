@@ -1,0 +1,140 @@
+"""What is due: the one question the Today page, ``centredesk due`` and head office all ask.
+
+Each area contributes a provider (a function of a read session and a moment) to
+``DUTY_PROVIDERS``; ``due_duties`` runs them all and sorts the result most urgent first.
+Later features (missing-child reports, incident reports, plan reviews, handover forms,
+lost-property expiries) add their providers here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.formatting import LOCAL_TZ, format_date, to_local
+from app.i18n import N_, _
+from app.models import ContactAssignment, Resident
+from app.models.residents import CONTACT_PRIMARY, CONTACT_SECONDARY
+from app.rules.residents import ADULT_AGE
+
+# Most urgent first.
+SEVERITIES = ("overdue", "due", "upcoming", "info")
+
+DUTY_TITLES: dict[str, str] = {
+    "assign_primary_contact": N_("Assign a primary contact person to {name}"),
+    "assign_secondary_contact": N_("Assign a secondary contact person to {name}"),
+    "register_representative": N_("Register the personal representative of {name}"),
+    "turns_adult": N_("{name} turns 18 on {date}: plan the move to an adult centre"),
+}
+
+#: How long before an 18th birthday it appears on the Today page.
+ADULT_BIRTHDAY_NOTICE = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class Duty:
+    kind: str
+    severity: str
+    due_at: datetime | None
+    resident_id: uuid.UUID | None = None
+    resident_name: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        template = DUTY_TITLES.get(self.kind, self.kind)
+        values = {"name": self.resident_name or "", **self.params}
+        if isinstance(values.get("date"), date):
+            values["date"] = format_date(values["date"])
+        return _(template).format(**values)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "severity": self.severity,
+                "due_at": self.due_at.isoformat() if self.due_at else None,
+                "resident_id": str(self.resident_id) if self.resident_id else None,
+                "resident": self.resident_name, "title": self.title}
+
+
+DutyProvider = Callable[[Session, datetime], Iterable[Duty]]
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
+
+
+def contact_person_duties(session: Session, at: datetime) -> Iterable[Duty]:
+    """Every resident has a primary and a secondary contact person (domain-rules §1)."""
+    for kind, duty_kind in ((CONTACT_PRIMARY, "assign_primary_contact"),
+                            (CONTACT_SECONDARY, "assign_secondary_contact")):
+        assignment = aliased(ContactAssignment)
+        rows = session.execute(
+            select(Resident.id, Resident.given_names, Resident.family_name, Resident.arrival_date)
+            .outerjoin(assignment, and_(assignment.resident_id == Resident.id,
+                                        assignment.kind == kind, assignment.ended_on.is_(None),
+                                        assignment.deleted_at.is_(None)))
+            .where(Resident.moved_out_on.is_(None), Resident.deleted_at.is_(None),
+                   assignment.id.is_(None)))
+        for rid, given, family, arrival in rows:
+            due_at = _start_of_day(arrival)
+            yield Duty(duty_kind, "overdue" if due_at + timedelta(days=1) <= at else "due",
+                       due_at, rid, f"{given} {family}")
+
+
+def representative_duties(session: Session, at: datetime) -> Iterable[Duty]:
+    """The representative must be told what parents would be told (domain-rules §1)."""
+    rows = session.execute(
+        select(Resident.id, Resident.given_names, Resident.family_name, Resident.arrival_date)
+        .where(Resident.moved_out_on.is_(None), Resident.deleted_at.is_(None),
+               Resident.representative_name.is_(None)))
+    for rid, given, family, arrival in rows:
+        yield Duty("register_representative", "due", _start_of_day(arrival), rid,
+                   f"{given} {family}")
+
+
+def adult_birthday_duties(session: Session, at: datetime) -> Iterable[Duty]:
+    today = to_local(at).date()
+    rows = session.execute(
+        select(Resident.id, Resident.given_names, Resident.family_name, Resident.date_of_birth)
+        .where(Resident.moved_out_on.is_(None), Resident.deleted_at.is_(None),
+               Resident.date_of_birth > date(today.year - ADULT_AGE - 1, 1, 1)))
+    for rid, given, family, born in rows:
+        birthday = _birthday(born, born.year + ADULT_AGE)
+        if birthday - ADULT_BIRTHDAY_NOTICE <= today:
+            severity = "overdue" if birthday <= today else "upcoming"
+            yield Duty("turns_adult", severity, _start_of_day(birthday), rid,
+                       f"{given} {family}", {"date": birthday})
+
+
+def _birthday(born: date, year: int) -> date:
+    try:
+        return born.replace(year=year)
+    except ValueError:  # 29 February in a year without one
+        return date(year, 3, 1)
+
+
+DUTY_PROVIDERS: list[DutyProvider] = [contact_person_duties, representative_duties,
+                                      adult_birthday_duties]
+
+
+def due_duties(session: Session, at: datetime) -> list[Duty]:
+    """All duties at the moment ``at`` (aware), most urgent first."""
+    if at.tzinfo is None:
+        raise ValueError("naive datetime: give the moment with its timezone")
+    duties = [duty for provider in DUTY_PROVIDERS for duty in provider(session, at)]
+    far_future = datetime.max.replace(tzinfo=LOCAL_TZ)
+    return sorted(duties, key=lambda d: (SEVERITIES.index(d.severity), d.due_at or far_future,
+                                         d.resident_name or ""))
+
+
+SEVERITY_LABELS = {"overdue": N_("Overdue"), "due": N_("Due"), "upcoming": N_("Upcoming"),
+                   "info": N_("Note")}
+
+
+def severity_label(severity: str) -> str:
+    return _(SEVERITY_LABELS.get(severity, severity))
