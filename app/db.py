@@ -80,10 +80,10 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session; it is rolled back at the end."""
+        """A session for reading; closing it ends the transaction without expiring
+        what was loaded, so results can be used after the block."""
         with self.sessions() as session:
             yield session
-            session.rollback()
 
     @contextmanager
     def unit(self, actor: Actor = SYSTEM, *, audit: bool = True) -> Iterator[Session]:

@@ -1,0 +1,1 @@
+"""Centre Desk desktop UI (PySide6). Imports ``app``; ``app`` never imports this package."""

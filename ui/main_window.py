@@ -1,0 +1,344 @@
+"""The main window: navigation between the areas, menus, shortcuts, lock and switch user."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (QApplication, QDialog, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
+                               QToolBar, QWidget)
+
+from app.i18n import LANGUAGE_NAMES, N_, _, current_language
+from app.permissions import role_label
+from app.services import auth
+from app.services import staff as staff_service
+from ui.context import AppContext, Changes
+from ui.lock_screen import IdleWatcher, LockOverlay
+from ui.not_yet_page import NotYetPage
+
+# (key, label, explanation shown while the area is not built yet)
+AREAS: list[tuple[str, str, str | None]] = [
+    ("today", N_("Today"), None),
+    ("residents", N_("Residents"), None),
+    ("rounds", N_("Rounds"), N_(
+        "Attendance rounds three times a day and missing-resident cases with their reporting "
+        "deadlines are not available in this version yet. Until then, keep using the paper "
+        "round sheet and report missing residents as the procedure describes.")),
+    ("notes", N_("Notes & plans"), N_(
+        "Shift observations, development plans, social reports and the handover form are not "
+        "available in this version yet.")),
+    ("incidents", N_("Incidents"), N_(
+        "The incident log and the IN8, IN9, IN10 and IN12 reports are not available in this "
+        "version yet. Report incidents on the Agency's forms as before.")),
+    ("lost_property", N_("Lost property"), N_(
+        "The lost-property register with its retention periods is not available in this "
+        "version yet.")),
+    ("visitors", N_("Visitors"), N_("The visitor log is not available in this version yet.")),
+    ("sync", N_("Sync"), N_(
+        "Sync files to head office are not available in this version yet. Nothing leaves this "
+        "PC.")),
+    ("admin", N_("Admin"), None),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, on_language: Callable[[str], None] | None = None,
+                 lock_enabled: bool = True) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.on_language = on_language
+        self.setObjectName("main_window")
+        self.resize(QSize(1280, 800))
+        self.pages: dict[str, QWidget] = {}
+        self.locked = False
+        self.idle = IdleWatcher(ctx.centre.idle_lock_minutes if ctx.centre else 10, self)
+        self.idle.idle.connect(self.lock)
+        if lock_enabled:
+            QApplication.instance().installEventFilter(self.idle)
+        else:
+            self.idle.pause()
+        ctx.changed.connect(self._on_changed)
+        self.build()
+
+    # --- building (again after a language change or a switch of user) -------------------
+    def build(self) -> None:
+        current = self.current_area() if self.pages else "today"
+        self.menuBar().clear()
+        for toolbar in self.findChildren(QToolBar):
+            self.removeToolBar(toolbar)
+            toolbar.deleteLater()
+        for page in self.pages.values():
+            page.deleteLater()
+        self.pages = {}
+        centre = self.ctx.centre.name if self.ctx.centre else _("Centre Desk")
+        self.setWindowTitle(_("Centre Desk – {centre}").format(centre=centre))
+
+        self.nav = QListWidget(objectName="navigation")
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget(objectName="pages")
+        for number, (key, text, _explanation) in enumerate(AREAS, start=1):
+            item = QListWidgetItem(_(text))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(_("Alt+{number}").format(number=number))
+            self.nav.addItem(item)
+            placeholder = QWidget()
+            placeholder.setObjectName(f"placeholder_{key}")
+            self.stack.addWidget(placeholder)
+        self.nav.currentRowChanged.connect(self._show_row)
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.overlay = LockOverlay(body)
+        self.overlay.unlock_requested.connect(self.unlock)
+        self.overlay.switch_user_requested.connect(self.switch_user)
+
+        self._build_menus()
+        self.user_label = QLabel(objectName="user_label")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self._update_user_label()
+        self.go(current)
+
+    def _action(self, text: str, slot: Callable[[], object], shortcut: str | None = None,
+                name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu(_("&File"))
+        menu.addAction(self._action(_("Lock screen"), self.lock, "Ctrl+L", "action_lock"))
+        menu.addAction(self._action(_("Switch user…"), self.switch_user, "Ctrl+Shift+U",
+                                    "action_switch_user"))
+        menu.addAction(self._action(_("Change my password…"), self.change_password))
+        menu.addSeparator()
+        menu.addAction(self._action(_("Quit"), self.close, "Ctrl+Q", "action_quit"))
+
+        menu = self.menuBar().addMenu(_("&Residents"))
+        menu.addAction(self._action(_("New arrival…"), lambda: self._residents("new_arrival"),
+                                    "Ctrl+N", "action_new_arrival"))
+        menu.addAction(self._action(_("Find resident"), lambda: self._residents("focus_filter"),
+                                    "Ctrl+F", "action_find"))
+        menu.addAction(self._action(_("Correct resident…"), lambda: self._residents("edit_current"),
+                                    "Ctrl+E", "action_edit_resident"))
+        menu.addAction(self._action(_("Change room…"), lambda: self._residents("change_room")))
+        menu.addAction(self._action(_("Move out…"), lambda: self._residents("move_out")))
+        menu.addAction(self._action(_("Print record sheet…"),
+                                    lambda: self._residents("print_record_sheet"), "Ctrl+P",
+                                    "action_print_record_sheet"))
+
+        menu = self.menuBar().addMenu(_("&Go"))
+        for number, (key, text, _explanation) in enumerate(AREAS, start=1):
+            menu.addAction(self._action(_(text), lambda key=key: self.go(key), f"Alt+{number}",
+                                        f"action_go_{key}"))
+        menu.addSeparator()
+        menu.addAction(self._action(_("Refresh"), self.refresh, "F5", "action_refresh"))
+
+        menu = self.menuBar().addMenu(_("&Settings"))
+        languages = menu.addMenu(_("Language"))
+        group = QActionGroup(self)
+        for code, name in LANGUAGE_NAMES.items():
+            action = QAction(name, self, checkable=True)
+            action.setObjectName(f"action_language_{code}")
+            action.setChecked(code == current_language())
+            action.triggered.connect(lambda _checked=False, code=code: self.change_language(code))
+            group.addAction(action)
+            languages.addAction(action)
+
+        menu = self.menuBar().addMenu(_("&Help"))
+        menu.addAction(self._action(_("Keyboard shortcuts"), self.show_shortcuts, "F1"))
+        menu.addAction(self._action(_("About Centre Desk"), self.show_about))
+
+        toolbar = QToolBar(_("Main toolbar"), self)
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.findChild(QAction, "action_go_today"))
+        toolbar.addAction(self.findChild(QAction, "action_go_residents"))
+        toolbar.addAction(self.findChild(QAction, "action_new_arrival"))
+        toolbar.addSeparator()
+        toolbar.addAction(self.findChild(QAction, "action_lock"))
+        self.addToolBar(toolbar)
+
+    # --- pages -------------------------------------------------------------------------
+    def _make_page(self, key: str) -> QWidget:
+        if key == "today":
+            from ui.today.page import TodayPage
+
+            page = TodayPage(self.ctx)
+            page.open_resident.connect(self.open_resident)
+            return page
+        if key == "residents":
+            from ui.residents.page import ResidentsPage
+
+            return ResidentsPage(self.ctx)
+        if key == "admin":
+            from ui.admin.page import AdminPage
+
+            return AdminPage(self.ctx)
+        text, explanation = next((t, e) for k, t, e in AREAS if k == key)
+        return NotYetPage(_(text), _(explanation or ""))
+
+    def page(self, key: str) -> QWidget:
+        if key not in self.pages:
+            index = [k for k, _t, _e in AREAS].index(key)
+            page = self._make_page(key)
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[key] = page
+        return self.pages[key]
+
+    def go(self, key: str) -> QWidget:
+        index = [k for k, _t, _e in AREAS].index(key)
+        page = self.page(key)
+        self.stack.setCurrentIndex(index)
+        if self.nav.currentRow() != index:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(index)
+            self.nav.blockSignals(False)
+        return page
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(AREAS):
+            self.go(AREAS[row][0])
+
+    def current_area(self) -> str:
+        return AREAS[max(self.stack.currentIndex(), 0)][0]
+
+    def _residents(self, method: str) -> None:
+        if self.locked:
+            return
+        getattr(self.go("residents"), method)()
+
+    def open_resident(self, resident_id: uuid.UUID) -> None:
+        self.go("residents").show_resident(resident_id)
+
+    def refresh(self) -> None:
+        self.ctx.announce(Changes(residents=True, staff=True, rooms=True))
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.centre and self.ctx.centre is not None:
+            self.idle.set_minutes(self.ctx.centre.idle_lock_minutes)
+            self.setWindowTitle(_("Centre Desk – {centre}").format(centre=self.ctx.centre.name))
+
+    def _update_user_label(self) -> None:
+        if self.ctx.has_actor:
+            actor = self.ctx.actor
+            roles = ", ".join(role_label(r) for r in sorted(actor.roles))
+            self.user_label.setText(_("{name} ({roles})").format(name=actor.full_name,
+                                                                  roles=roles))
+
+    # --- lock, unlock, switch user -----------------------------------------------------
+    def lock(self) -> None:
+        if self.locked or not self.ctx.has_actor:
+            return
+        self.locked = True
+        self.idle.pause()
+        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_dialogs:
+            if hasattr(dialog, "save_draft"):
+                dialog.save_draft()
+            dialog.hide()
+        auth.record_lock(self.ctx.db, self.ctx.actor)
+        self._set_controls_enabled(False)
+        self.overlay.lock(self.ctx.actor.full_name)
+
+    def _set_controls_enabled(self, enabled: bool) -> None:
+        """While locked, no menu, toolbar or shortcut reaches past the lock screen."""
+        self.menuBar().setEnabled(enabled)
+        for toolbar in self.findChildren(QToolBar):
+            toolbar.setEnabled(enabled)
+        for action in self.actions():
+            action.setEnabled(enabled)
+
+    def unlock(self, password: str) -> None:
+        if not auth.verify_unlock(self.ctx.db, self.ctx.actor, password):
+            self.overlay.wrong_password()
+            return
+        self._finish_unlock()
+        for dialog in self._hidden_dialogs:
+            dialog.show()
+        self._hidden_dialogs = []
+
+    def _finish_unlock(self) -> None:
+        self.locked = False
+        self.overlay.hide()
+        self._set_controls_enabled(True)
+        self.idle.resume()
+
+    def switch_user(self) -> None:
+        from ui.login_dialog import LoginDialog
+
+        if not self.locked:
+            self.lock()
+        centre = self.ctx.centre.name if self.ctx.centre else ""
+        login = LoginDialog(self.ctx.db, centre, self, switching=True)
+        if not login.exec() or login.actor is None:
+            return
+        # The previous user's half-typed input is kept as drafts for when they come back.
+        for dialog in getattr(self, "_hidden_dialogs", []):
+            if hasattr(dialog, "stash_for_switch"):
+                dialog.stash_for_switch()
+            else:
+                dialog.reject()
+        self._hidden_dialogs = []
+        auth.record_logout(self.ctx.db, self.ctx.actor)
+        self.ctx.set_actor(login.actor)
+        self._finish_unlock()
+        if login.chosen_language != current_language():
+            self.change_language(login.chosen_language)
+        else:
+            self.build()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if getattr(self, "overlay", None) is not None and self.overlay.isVisible():
+            self.overlay.setGeometry(self.centralWidget().rect())
+
+    # --- other menu actions ------------------------------------------------------------
+    def change_language(self, code: str) -> None:
+        if self.on_language is not None:
+            self.on_language(code)
+        if self.ctx.has_actor and self.ctx.actor.staff_id is not None:
+            staff_service.set_language(self.ctx.db, self.ctx.actor, code)
+        self.build()
+
+    def change_password(self) -> None:
+        from ui.password_dialog import ChangePasswordDialog
+
+        ChangePasswordDialog(self.ctx, self).exec()
+
+    def show_shortcuts(self) -> None:
+        lines = [_("Ctrl+F  find a resident"), _("Ctrl+N  new arrival"),
+                 _("Ctrl+E  correct the chosen resident"), _("Ctrl+P  print the record sheet"),
+                 _("Alt+1 … Alt+9  go to an area"), _("Ctrl+L  lock the screen"),
+                 _("Ctrl+Shift+U  switch user"), _("F5  refresh")]
+        QMessageBox.information(self, _("Keyboard shortcuts"), "\n".join(lines))
+
+    def show_about(self) -> None:
+        from app import __version__
+
+        QMessageBox.about(self, _("About Centre Desk"), _(
+            "Centre Desk {version}\nFor the staff of children's centres for unaccompanied "
+            "minor asylum seekers.\nDevice id: {device}").format(
+                version=__version__, device=self.ctx.db.device_id))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible() and hasattr(dialog, "save_draft"):
+                dialog.save_draft()
+        if self.ctx.has_actor and self.ctx.actor.staff_id is not None:
+            auth.record_logout(self.ctx.db, self.ctx.actor)
+        QApplication.instance().removeEventFilter(self.idle)
+        super().closeEvent(event)

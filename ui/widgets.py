@@ -1,0 +1,74 @@
+"""Small widgets and helpers shared by the pages and dialogs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit, QFormLayout, QLabel, QWidget
+
+from app.formatting import local_today
+from app.i18n import current_language
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def date_edit(value: date | None = None, parent: QWidget | None = None) -> QDateEdit:
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd.MM.yyyy" if current_language() == "da" else "dd/MM/yyyy")
+    edit.setMinimumDate(QDate(1990, 1, 1))
+    edit.setDate(to_qdate(value or local_today()))
+    return edit
+
+
+class ErrorLabel(QLabel):
+    """Red text under a field saying what is wrong with it; hidden when nothing is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet("color: #b00020;")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, text: str | None) -> None:
+        self.setText(text or "")
+        self.setVisible(bool(text))
+
+
+class FieldErrors:
+    """One ``ErrorLabel`` per field of a form, filled from a ``ValidationError``."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, ErrorLabel] = {}
+
+    def add_row(self, layout: QFormLayout, label: str, field_name: str, widget: QWidget) -> None:
+        layout.addRow(label, widget)
+        error = ErrorLabel()
+        self.labels[field_name] = error
+        layout.addRow("", error)
+
+    def show(self, problems: dict[str, str]) -> list[str]:
+        """Show each problem under its field; return those without a field of their own."""
+        for name, label in self.labels.items():
+            label.show_error(problems.get(name))
+        return [text for name, text in problems.items() if name not in self.labels]
+
+    def clear(self) -> None:
+        self.show({})
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    label.setFont(font)
+    return label
