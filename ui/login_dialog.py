@@ -45,6 +45,7 @@ class LoginDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Log in"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setAutoDefault(False)
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
 
@@ -57,6 +58,9 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        # Enter moves on from the user name and logs in from the password, as people expect.
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.try_login)
         self.username.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def try_login(self) -> None:
