@@ -1,0 +1,1 @@
+"""Showing, saving and printing the PDFs that ``app.forms`` renders."""
