@@ -35,6 +35,10 @@ def database_url(path_or_url: str | os.PathLike[str]) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -43,6 +47,9 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> Non
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # SQLite's own lower() folds ASCII only; searching "østergård" must find "ØSTERGÅRD"
+    # (and Cyrillic, Greek …) as it does on PostgreSQL.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
 def create_db_engine(url: str) -> Engine:

@@ -76,12 +76,12 @@ def _base(flt: ResidentFilter) -> Select:
                 ContactAssignment.staff_id == flt.contact_person_id,
                 ContactAssignment.ended_on.is_(None), ContactAssignment.deleted_at.is_(None))))
     for word in flt.text.split():
-        pattern = f"%{_escape_like(word.casefold())}%"
+        pattern = f"%{_escape_like(word.lower())}%"
         query = query.where(or_(
             func.lower(Resident.given_names).like(pattern, escape="\\"),
             func.lower(Resident.family_name).like(pattern, escape="\\"),
             func.lower(Resident.person_id).like(pattern, escape="\\"),
-            Resident.name_in_own_script.like(pattern, escape="\\"),
+            func.lower(Resident.name_in_own_script).like(pattern, escape="\\"),
             func.lower(Resident.nationality).like(pattern, escape="\\"),
             func.lower(Room.name).like(pattern, escape="\\"),
         ))
