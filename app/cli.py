@@ -27,7 +27,8 @@ def default_db_path() -> Path:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the command must not be reset by the command's default.
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--db", help=_("database file (default: $CENTREDESK_DB or the user's "
                                        "data folder)"))
     common.add_argument("--lang", choices=sorted(LANGUAGES),
@@ -78,6 +79,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     from app.db import open_database
+    from app.errors import DomainError
     from app.services import centre
 
     if db_path.exists() and db_path.stat().st_size > 0:
@@ -94,6 +96,8 @@ def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
             centre_code=args.centre_code or centre.suggest_code(args.centre_name),
             admin_username=args.admin, admin_full_name=args.admin_name or args.admin,
             admin_password=password)
+    except DomainError as error:
+        return _fail(error.message)
     finally:
         db.close()
     print(_("Created centre {name} ({code}) in {path}.").format(name=view.name, code=view.code,
@@ -160,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     language = os.environ.get("CENTREDESK_LANG", DEFAULT_LANGUAGE)
     set_language(language if language in LANGUAGES else DEFAULT_LANGUAGE)
     args = _parser().parse_args(argv)
+    args.lang = getattr(args, "lang", None)
+    args.db = getattr(args, "db", None)
     if args.lang:
         set_language(args.lang)
     db_path = Path(args.db).expanduser() if args.db else default_db_path()
@@ -178,7 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "upgrade":
         from app.db import Database, upgrade_to_head
 
-        backup = upgrade_to_head(Database(str(db_path)))
+        db = Database(str(db_path))
+        try:
+            backup = upgrade_to_head(db)
+        finally:
+            db.close()
         print(_("The database is up to date.") if backup is None
               else _("Upgraded; the old file was copied to {path}.").format(path=backup))
         return 0

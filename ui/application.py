@@ -42,12 +42,17 @@ def make_app() -> QApplication:
     return app
 
 
-def open_for_gui(db_path: Path) -> Database | None:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(str(db_path))
+def open_for_gui(db_path: Path, *, interactive: bool = True) -> Database | None:
     try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(str(db_path))
         upgrade_to_head(db)
     except Exception as error:  # an unreadable or newer database: say so, touch nothing
+        if not interactive:  # the self-test must never wait for a click
+            print(_("Cannot open the database {path}: {error}").format(path=db_path,
+                                                                       error=error),
+                  file=sys.stderr)
+            return None
         QMessageBox.critical(None, _("Cannot open the database"), _(
             "The database {path} could not be opened or upgraded. Nothing was changed; a backup "
             "copy is next to it if an upgrade was started.\n{error}").format(path=db_path,
@@ -58,7 +63,7 @@ def open_for_gui(db_path: Path) -> Database | None:
 
 def run_gui(db_path: Path, *, self_test: bool = False, language: str | None = None) -> int:
     app = make_app()
-    db = open_for_gui(db_path)
+    db = open_for_gui(db_path, interactive=not self_test)
     if db is None:
         return 1
     code = language or get_local_setting(db, LANGUAGE_SETTING) or DEFAULT_LANGUAGE

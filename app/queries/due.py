@@ -102,7 +102,9 @@ def adult_birthday_duties(session: Session, at: datetime) -> Iterable[Duty]:
     rows = session.execute(
         select(Resident.id, Resident.given_names, Resident.family_name, Resident.date_of_birth)
         .where(Resident.moved_out_on.is_(None), Resident.deleted_at.is_(None),
-               Resident.date_of_birth > date(today.year - ADULT_AGE - 1, 1, 1)))
+               # Everyone who turns 18 before the notice period ends; an 18-year-old still
+               # registered here stays overdue until moved out.
+               Resident.date_of_birth <= date(today.year - ADULT_AGE + 1, 12, 31)))
     for rid, given, family, born in rows:
         birthday = _birthday(born, born.year + ADULT_AGE)
         if birthday - ADULT_BIRTHDAY_NOTICE <= today:

@@ -67,18 +67,26 @@ def _check_centre(name: str, code: str) -> tuple[str, str]:
 
 def initialise_centre(db: Database, *, centre_name: str, centre_code: str, admin_username: str,
                       admin_full_name: str, admin_password: str) -> CentreView:
-    """Create the centre and its first administrator: the first-run wizard and ``init``."""
-    name, code = _check_centre(centre_name, centre_code)
+    """Create the centre and its first administrator, all or nothing (wizard and ``init``)."""
+    problems: dict[str, str] = {}
+    try:
+        name, code = _check_centre(centre_name, centre_code)
+    except ValidationError as error:
+        problems.update(error.problems)
     if is_initialised(db):
         raise DomainError(_("This database already belongs to a centre."))
     with db.unit(SYSTEM) as session:
+        try:
+            staff_service.add_staff(session, username=admin_username, full_name=admin_full_name,
+                                    password=admin_password, roles=[Role.ADMINISTRATOR.value])
+        except ValidationError as error:
+            problems.update(error.problems)
+        if problems:
+            raise ValidationError(problems)
         centre = Centre(name=name, code=code)
         session.add(centre)
         session.flush()
-        view = _view(centre)
-    staff_service.create_staff(db, SYSTEM, username=admin_username, full_name=admin_full_name,
-                               password=admin_password, roles=[Role.ADMINISTRATOR.value])
-    return view
+        return _view(centre)
 
 
 def update_settings(db: Database, actor: Actor, *, name: str | None = None,

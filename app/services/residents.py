@@ -103,7 +103,8 @@ _INPUT_FIELDS = tuple(f.name for f in fields(ResidentInput))
 
 
 def validate_resident_input(session: Session, data: ResidentInput, *, today: date,
-                            exclude_id: uuid.UUID | None = None) -> ResidentInput:
+                            exclude_id: uuid.UUID | None = None,
+                            current_stay: bool = True) -> ResidentInput:
     """All that is wrong with ``data`` at once, as a ``ValidationError``; else the cleaned input."""
     data = data.cleaned()
     problems: dict[str, str] = {}
@@ -141,7 +142,9 @@ def validate_resident_input(session: Session, data: ResidentInput, *, today: dat
         problems["representative_email"] = _(
             "The representative's e-mail address {email} is not valid.").format(
                 email=data.representative_email)
-    if data.person_id:
+    # Person IDs are unique among current residents only: a former stay of someone who came
+    # back keeps its person ID and can still be corrected.
+    if data.person_id and current_stay:
         query = select(Resident).where(Resident.person_id == data.person_id,
                                        Resident.moved_out_on.is_(None),
                                        Resident.deleted_at.is_(None))
@@ -303,14 +306,16 @@ def update_resident(db: Database, actor: Actor, resident_id: uuid.UUID, data: Re
     today = today or local_today()
     with db.unit(actor) as session:
         resident = _load(session, resident_id)
-        data = validate_resident_input(session, data, today=today, exclude_id=resident.id)
-        changed = {name for name in _INPUT_FIELDS
-                   if (list(getattr(data, name)) if name == "languages" else getattr(data, name))
-                   != getattr(resident, name)}
+        # Check the roles against what would change before saying what is wrong with it.
+        changed = _changed_fields(resident, data.cleaned())
         if changed & REPRESENTATIVE_FIELDS:
             require(actor, Permission.EDIT_REPRESENTATIVE)
         if changed - REPRESENTATIVE_FIELDS:
             require(actor, Permission.EDIT_RESIDENT)
+        data = validate_resident_input(session, data, today=today, exclude_id=resident.id,
+                                       current_stay=resident.moved_out_on is None)
+        if data.arrival_date != resident.arrival_date:
+            _move_arrival(session, resident, data.arrival_date)
         for name in changed:
             value = getattr(data, name)
             setattr(resident, name, list(value) if name == "languages" else value)
@@ -318,10 +323,36 @@ def update_resident(db: Database, actor: Actor, resident_id: uuid.UUID, data: Re
         return _detail(session, resident)
 
 
+def _changed_fields(resident: Resident, data: ResidentInput) -> set[str]:
+    return {name for name in _INPUT_FIELDS
+            if (list(getattr(data, name)) if name == "languages" else getattr(data, name))
+            != getattr(resident, name)}
+
+
+def _move_arrival(session: Session, resident: Resident, arrival: date) -> None:
+    """A corrected arrival date moves the first bed with it; it cannot pass later events."""
+    if resident.moved_out_on is not None and arrival > resident.moved_out_on:
+        raise ValidationError({"arrival_date": _(
+            "The arrival date cannot be after the move-out date {date}.").format(
+                date=format_date(resident.moved_out_on))})
+    first = session.scalar(select(BedAssignment).where(
+        BedAssignment.resident_id == resident.id, BedAssignment.deleted_at.is_(None))
+        .order_by(BedAssignment.started_on, BedAssignment.created_at).limit(1))
+    if first is None:
+        return
+    if first.ended_on is not None and arrival > first.ended_on:
+        raise ValidationError({"arrival_date": _(
+            "The arrival date cannot be after the first room change on {date}.").format(
+                date=format_date(first.ended_on))})
+    if first.started_on == resident.arrival_date:
+        first.started_on = arrival
+
+
 def change_bed(db: Database, actor: Actor, resident_id: uuid.UUID, bed_id: uuid.UUID, *,
-               on: date | None = None) -> ResidentDetail:
+               on: date | None = None, today: date | None = None) -> ResidentDetail:
     require(actor, Permission.CHANGE_ROOM)
-    on = on or local_today()
+    today = today or local_today()
+    on = on or today
     with db.unit(actor) as session:
         resident = _load(session, resident_id)
         if resident.moved_out_on is not None:
@@ -333,7 +364,7 @@ def change_bed(db: Database, actor: Actor, resident_id: uuid.UUID, bed_id: uuid.
         if on < resident.arrival_date or (current is not None and on < current.started_on):
             raise ValidationError({"on": _(
                 "A room change cannot be dated before the resident moved into the current bed.")})
-        if on > local_today():
+        if on > today:
             raise ValidationError({"on": _("A room change cannot be dated in the future.")})
         _check_bed_free(session, bed_id, resident.id)
         if current is not None:
@@ -347,20 +378,27 @@ def change_bed(db: Database, actor: Actor, resident_id: uuid.UUID, bed_id: uuid.
 
 def assign_contact_persons(db: Database, actor: Actor, resident_id: uuid.UUID,
                            primary_id: uuid.UUID | None, secondary_id: uuid.UUID | None, *,
-                           on: date | None = None) -> ResidentDetail:
+                           on: date | None = None, today: date | None = None) -> ResidentDetail:
     require(actor, Permission.ASSIGN_CONTACT_PERSONS)
-    on = on or local_today()
+    today = today or local_today()
+    on = on or today
     with db.unit(actor) as session:
         resident = _load(session, resident_id)
         if resident.moved_out_on is not None:
             raise DomainError(_("Contact persons are assigned to current residents only."))
+        if on > today:
+            raise ValidationError({"on": _("A change of contact person cannot be dated in the "
+                                           "future.")})
+        if on < resident.arrival_date:
+            raise ValidationError({"on": _("A change of contact person cannot be dated before "
+                                           "the arrival date.")})
         _set_contacts(session, resident, primary_id, secondary_id, on)
         session.flush()
         return _detail(session, resident)
 
 
 def move_out(db: Database, actor: Actor, resident_id: uuid.UUID, *, on: date, reason: str,
-             note: str | None = None) -> ResidentDetail:
+             note: str | None = None, today: date | None = None) -> ResidentDetail:
     require(actor, Permission.MOVE_OUT)
     if reason not in MOVE_OUT_REASONS:
         raise ValidationError({"reason": _("Choose why the resident moves out.")})
@@ -372,7 +410,7 @@ def move_out(db: Database, actor: Actor, resident_id: uuid.UUID, *, on: date, re
                 date=format_date(resident.moved_out_on)))
         if on < resident.arrival_date:
             raise ValidationError({"on": _("The move-out date is before the arrival date.")})
-        if on > local_today():
+        if on > (today or local_today()):
             raise ValidationError({"on": _("The move-out date cannot be in the future.")})
         bed = _open_bed(session, resident.id)
         if bed is not None:

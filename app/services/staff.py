@@ -65,18 +65,32 @@ def create_staff(db: Database, actor: Actor, *, username: str, full_name: str, p
                  roles: list[str] | tuple[str, ...], phone: str | None = None,
                  language: str | None = None) -> StaffView:
     require(actor, Permission.MANAGE_STAFF)
-    if not full_name.strip():
-        raise ValidationError({"full_name": _("Write the user's full name.")})
-    check_password_rules(password)
-    role_codes = _check_roles(roles)
     with db.unit(actor) as session:
-        username = _check_username(session, username)
-        staff = Staff(username=username, full_name=full_name.strip(),
-                      password_hash=hash_password(password), roles=role_codes, active=True,
-                      phone=phone, language=language)
-        session.add(staff)
-        session.flush()
-        return _view(staff)
+        return add_staff(session, username=username, full_name=full_name, password=password,
+                         roles=roles, phone=phone, language=language)
+
+
+def add_staff(session: Session, *, username: str, full_name: str, password: str,
+              roles: list[str] | tuple[str, ...], phone: str | None = None,
+              language: str | None = None) -> StaffView:
+    """Validate and add a user inside the caller's unit of work (permission checked there)."""
+    problems: dict[str, str] = {}
+    if not full_name.strip():
+        problems["full_name"] = _("Write the user's full name.")
+    for check in (lambda: check_password_rules(password), lambda: _check_roles(roles),
+                  lambda: _check_username(session, username)):
+        try:
+            check()
+        except ValidationError as error:
+            problems.update(error.problems)
+    if problems:
+        raise ValidationError(problems)
+    staff = Staff(username=username.strip(), full_name=full_name.strip(),
+                  password_hash=hash_password(password), roles=_check_roles(roles), active=True,
+                  phone=phone, language=language)
+    session.add(staff)
+    session.flush()
+    return _view(staff)
 
 
 def _active_admins(session: Session) -> list[Staff]:
