@@ -1,0 +1,1227 @@
+"""The demo centre: a realistic, deterministic children's centre with years of history.
+
+``generate`` builds it into a new SQLite file (``centredesk demo``, the GUI's demo
+button, the benchmarks). Everything random comes from one ``random.Random(seed)``, so
+the same seed and ``today`` give the same centre (ids included; only the device id and
+the audit entries written by the services differ).
+
+How it is built — the timeline:
+
+1. ``_make_rooms`` and ``_make_staff``: rooms and beds (a separate street-oriented
+   section of ~15 %), the staff roster, and which contact persons leave during the
+   simulated years and who replaces them.
+2. ``_initial_population``: the residents already living at the centre on the first
+   simulated day (they arrived before it).
+3. ``_simulate``: one day at a time from the first day to ``today``; every day runs
+   ``DAILY_STEPS`` in order: move-outs planned for the day, contact persons leaving
+   (their residents are handed over), planned room changes, then new arrivals, which
+   keep the occupancy at ~85–95 %. A stay's length and how it ends are planned on
+   arrival (``_plan_stay``); nobody stays past the 18th birthday.
+4. ``_write``: the simulated objects become rows, inserted in batches with SQLAlchemy
+   Core inside one ``db.unit(SYSTEM, audit=False)``. Core inserts bypass the unit of
+   work's hook, so ``_synced`` fills the sync columns here; one summary audit entry says
+   that the demo was generated.
+
+To add another area (rounds, notes, incidents, lost property, visitors …): keep its
+simulated objects on ``_Demo``, add a daily step to ``DAILY_STEPS`` (or a pass after
+``_simulate`` over ``demo.stays``), and append its rows in ``_rows`` in foreign-key order.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import sqlite3
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from app.db import Database, open_database
+from app.formatting import LOCAL_TZ, format_date, local_today, utcnow
+from app.i18n import _
+from app.models import Bed, BedAssignment, Centre, ContactAssignment, Resident, Room, Staff
+from app.models.residents import (CONTACT_PRIMARY, CONTACT_SECONDARY, STATUS_DEPARTED,
+                                  STATUS_IN_RESIDENCE, STATUS_INTEGRATION, STATUS_MOVED_CENTRE,
+                                  STATUS_PRIVATE_ACCOMMODATION)
+from app.permissions import Role, role_label
+from app.rules.residents import ADULT_AGE, age_on
+from app.services.centre import initialise_centre
+from app.unit_of_work import SYSTEM, audit_entry
+
+CENTRE_NAME = "Børnecenter Sandholm"
+CENTRE_CODE = "SANDHOLM"
+ADMIN_USERNAME = "admin"
+#: Every demo user has this password; it is printed with the list of users.
+DEMO_PASSWORD = "demo1234"
+
+#: Share of the beds in the separate section for minors with street-oriented behaviour.
+STREET_SECTION_SHARE = 0.15
+#: Residents per contact person (7 primary + 7 secondary, ``004_…`` §3.1.1).
+RESIDENTS_PER_CONTACT = 7
+#: Occupancy the arrivals aim at, and the most they may fill.
+TARGET_OCCUPANCY, MAX_OCCUPANCY = 0.90, 0.97
+#: Share of contact persons who leave in a year (and are replaced).
+CONTACT_TURNOVER_PER_YEAR = 0.15
+#: Rows per Core insert.
+BATCH_SIZE = 2000
+
+_REASONS = (STATUS_DEPARTED, STATUS_MOVED_CENTRE, STATUS_INTEGRATION,
+            STATUS_PRIVATE_ACCOMMODATION)
+
+
+# --- what the caller gets -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Progress:
+    message: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    centre_name: str
+    centre_code: str
+    first_day: date
+    last_day: date
+    staff: int
+    former_staff: int
+    residents_current: int
+    residents_former: int
+    arrivals: int
+    departures: int
+    room_changes: int
+    rooms: int
+    beds: int
+    credentials: list[tuple[str, str, tuple[str, ...]]]
+
+    @property
+    def residents(self) -> int:
+        return self.residents_current + self.residents_former
+
+
+# --- reference data -------------------------------------------------------------------
+
+Name = tuple[str, str | None]  # (as registered in Latin letters, in the person's own script)
+
+
+@dataclass(frozen=True)
+class Origin:
+    nationality: str
+    weight: float            # share of arrivals in the general section
+    street_weight: float     # share of arrivals in the street-oriented section
+    male_share: float
+    boys: tuple[Name, ...]
+    girls: tuple[Name, ...]
+    families: tuple[Name, ...]
+    languages: Callable[[random.Random], list[str]]
+    script_order: str = "given_family"  # or "family_given" (Vietnamese)
+    arrives_from: date | None = None    # e.g. Ukrainians since the war
+
+
+def _langs_afghanistan(rng: random.Random) -> list[str]:
+    if rng.random() < 0.6:
+        langs = ["Dari"]
+    else:
+        langs = ["Pashto", "Dari"] if rng.random() < 0.5 else ["Pashto"]
+    return langs + (["English"] if rng.random() < 0.2 else [])
+
+
+def _langs_syria(rng: random.Random) -> list[str]:
+    langs = ["Kurdish (Kurmanji)", "Arabic"] if rng.random() < 0.15 else ["Arabic"]
+    return langs + (["English"] if rng.random() < 0.25 else [])
+
+
+def _langs_eritrea(rng: random.Random) -> list[str]:
+    return (["Tigrinya"] + (["Arabic"] if rng.random() < 0.2 else [])
+            + (["English"] if rng.random() < 0.25 else []))
+
+
+def _langs_somalia(rng: random.Random) -> list[str]:
+    return (["Somali"] + (["Arabic"] if rng.random() < 0.3 else [])
+            + (["English"] if rng.random() < 0.2 else []))
+
+
+def _langs_morocco(rng: random.Random) -> list[str]:
+    langs = ["Tamazight", "Arabic"] if rng.random() < 0.15 else ["Arabic"]
+    if rng.random() < 0.4:
+        langs.append("French")
+    if rng.random() < 0.2:
+        langs.append("Spanish")
+    return langs
+
+
+def _langs_algeria(rng: random.Random) -> list[str]:
+    return (["Tamazight", "Arabic", "French"] if rng.random() < 0.15
+            else ["Arabic", "French"])
+
+
+def _langs_iran(rng: random.Random) -> list[str]:
+    return (["Farsi"] + (["Kurdish (Sorani)"] if rng.random() < 0.15 else [])
+            + (["English"] if rng.random() < 0.2 else []))
+
+
+def _langs_iraq(rng: random.Random) -> list[str]:
+    return ["Kurdish (Sorani)", "Arabic"] if rng.random() < 0.35 else ["Arabic"]
+
+
+def _langs_ukraine(rng: random.Random) -> list[str]:
+    return ["Ukrainian", "Russian"] + (["English"] if rng.random() < 0.3 else [])
+
+
+def _langs_sudan(rng: random.Random) -> list[str]:
+    return ["Arabic"] + (["English"] if rng.random() < 0.2 else [])
+
+
+def _langs_vietnam(rng: random.Random) -> list[str]:
+    return ["Vietnamese"]
+
+
+# Dari/Pashto and Farsi names in Persian letters (ی, ک), Arabic names in Arabic letters.
+_AFGHAN_BOYS: tuple[Name, ...] = (
+    ("Ahmad", "احمد"), ("Mohammad", "محمد"), ("Ali", "علی"), ("Hamid", "حمید"),
+    ("Mustafa", "مصطفی"), ("Rahim", "رحیم"), ("Hussain", "حسین"), ("Murtaza", "مرتضی"),
+    ("Jawad", "جواد"), ("Farhad", "فرهاد"), ("Omid", "امید"), ("Reza", "رضا"),
+    ("Jawid", "جاوید"), ("Nasir", "ناصر"), ("Sohrab", "سهراب"), ("Abdullah", "عبدالله"),
+    ("Khalid", "خالد"), ("Bilal", "بلال"), ("Wahid", "وحید"), ("Masoud", "مسعود"),
+    ("Idris", "ادریس"), ("Naveed", "نوید"), ("Sayed", "سید"), ("Yusuf", "یوسف"),
+)
+_AFGHAN_GIRLS: tuple[Name, ...] = (
+    ("Fatima", "فاطمه"), ("Zahra", "زهرا"), ("Maryam", "مریم"), ("Sara", "سارا"),
+    ("Nargis", "نرگس"), ("Parwana", "پروانه"), ("Shabnam", "شبنم"), ("Marwa", "مروه"),
+)
+_AFGHAN_FAMILIES: tuple[Name, ...] = (
+    ("Karimi", "کریمی"), ("Ahmadi", "احمدی"), ("Rahimi", "رحیمی"), ("Hosseini", "حسینی"),
+    ("Mohammadi", "محمدی"), ("Sultani", "سلطانی"), ("Noori", "نوری"), ("Haidari", "حیدری"),
+    ("Rezaei", "رضایی"), ("Sadat", "سادات"), ("Amiri", "امیری"), ("Jafari", "جعفری"),
+    ("Stanikzai", "ستانکزی"), ("Safi", "صافی"), ("Popal", "پوپل"), ("Wardak", "وردک"),
+    ("Niazi", "نیازی"), ("Hakimi", "حکیمی"), ("Azimi", "عظیمی"), ("Yousufzai", "یوسفزی"),
+)
+_SYRIAN_BOYS: tuple[Name, ...] = (
+    ("Mohammed", "محمد"), ("Ahmad", "أحمد"), ("Omar", "عمر"), ("Khaled", "خالد"),
+    ("Yousef", "يوسف"), ("Mahmoud", "محمود"), ("Ibrahim", "إبراهيم"), ("Hassan", "حسن"),
+    ("Hussein", "حسين"), ("Abdulrahman", "عبد الرحمن"), ("Rami", "رامي"), ("Amjad", "أمجد"),
+    ("Anas", "أنس"), ("Hamza", "حمزة"), ("Moaz", "معاذ"), ("Karam", "كرم"), ("Fadi", "فادي"),
+    ("Majd", "مجد"),
+)
+_SYRIAN_GIRLS: tuple[Name, ...] = (
+    ("Fatima", "فاطمة"), ("Aya", "آية"), ("Rama", "راما"), ("Nour", "نور"), ("Hiba", "هبة"),
+    ("Lina", "لينا"),
+)
+_SYRIAN_FAMILIES: tuple[Name, ...] = (
+    ("Al-Hassan", "الحسن"), ("Haddad", "حداد"), ("Khalil", "خليل"), ("Al-Ali", "العلي"),
+    ("Ibrahim", "إبراهيم"), ("Darwish", "درويش"), ("Sabbagh", "صباغ"), ("Hamdan", "حمدان"),
+    ("Al-Ahmad", "الأحمد"), ("Mansour", "منصور"), ("Kurdi", "كردي"), ("Othman", "عثمان"),
+    ("Al-Shami", "الشامي"), ("Najjar", "نجار"), ("Qasem", "قاسم"),
+)
+_IRAQI_BOYS: tuple[Name, ...] = (
+    ("Mustafa", "مصطفى"), ("Ali", "علي"), ("Hussein", "حسين"), ("Abbas", "عباس"),
+    ("Haidar", "حيدر"), ("Karrar", "كرار"), ("Sajjad", "سجاد"), ("Zaid", "زيد"),
+    ("Ammar", "عمار"), ("Aram", "ئارام"), ("Dilshad", "دلشاد"), ("Shwan", "شوان"),
+)
+_IRAQI_GIRLS: tuple[Name, ...] = (
+    ("Zainab", "زينب"), ("Maryam", "مريم"), ("Noor", "نور"), ("Sara", "سارة"),
+)
+_IRAQI_FAMILIES: tuple[Name, ...] = (
+    ("Al-Jubouri", "الجبوري"), ("Al-Obaidi", "العبيدي"), ("Al-Saadi", "الساعدي"),
+    ("Al-Tamimi", "التميمي"), ("Kadhim", "كاظم"), ("Jassim", "جاسم"), ("Salih", "صالح"),
+    ("Rasul", "رسول"), ("Aziz", "عزيز"), ("Mahmoud", "محمود"),
+)
+_IRANIAN_BOYS: tuple[Name, ...] = (
+    ("Amir", "امیر"), ("Reza", "رضا"), ("Arash", "آرش"), ("Mehdi", "مهدی"),
+    ("Hossein", "حسین"), ("Ali", "علی"), ("Saeed", "سعید"), ("Milad", "میلاد"),
+    ("Navid", "نوید"), ("Babak", "بابک"), ("Kian", "کیان"), ("Pouya", "پویا"),
+)
+_IRANIAN_GIRLS: tuple[Name, ...] = (
+    ("Sara", "سارا"), ("Maryam", "مریم"), ("Nazanin", "نازنین"), ("Parisa", "پریسا"),
+    ("Shirin", "شیرین"),
+)
+_IRANIAN_FAMILIES: tuple[Name, ...] = (
+    ("Rezaei", "رضایی"), ("Hosseini", "حسینی"), ("Moradi", "مرادی"), ("Karimi", "کریمی"),
+    ("Ahmadi", "احمدی"), ("Jafari", "جعفری"), ("Ghasemi", "قاسمی"), ("Rostami", "رستمی"),
+    ("Sadeghi", "صادقی"), ("Kazemi", "کاظمی"), ("Bahrami", "بهرامی"), ("Mirzaei", "میرزایی"),
+)
+_MOROCCAN_BOYS: tuple[Name, ...] = (
+    ("Youssef", "يوسف"), ("Mohamed", "محمد"), ("Ayoub", "أيوب"), ("Hamza", "حمزة"),
+    ("Anas", "أنس"), ("Ilyas", "إلياس"), ("Zakaria", "زكرياء"), ("Bilal", "بلال"),
+    ("Soufiane", "سفيان"), ("Amine", "أمين"), ("Mehdi", "مهدي"), ("Othmane", "عثمان"),
+    ("Reda", "رضا"), ("Yassine", "ياسين"), ("Adam", "آدم"),
+)
+_MOROCCAN_GIRLS: tuple[Name, ...] = (("Salma", "سلمى"), ("Imane", "إيمان"), ("Khadija", "خديجة"))
+_MOROCCAN_FAMILIES: tuple[Name, ...] = (
+    ("El Amrani", "العمراني"), ("Benali", "بنعلي"), ("El Idrissi", "الإدريسي"),
+    ("Bouzid", "بوزيد"), ("Alaoui", "العلوي"), ("Tazi", "التازي"), ("Chakir", "شاكر"),
+    ("El Fassi", "الفاسي"), ("Berrada", "برادة"), ("Bennani", "بناني"),
+    ("El Khattabi", "الخطابي"), ("Ziani", "الزياني"),
+)
+_ALGERIAN_BOYS: tuple[Name, ...] = (
+    ("Karim", "كريم"), ("Walid", "وليد"), ("Rayan", "ريان"), ("Sofiane", "سفيان"),
+    ("Nassim", "نسيم"), ("Amine", "أمين"), ("Mohamed", "محمد"), ("Abdelkader", "عبد القادر"),
+    ("Yacine", "ياسين"), ("Islam", "إسلام"), ("Fares", "فارس"),
+)
+_ALGERIAN_GIRLS: tuple[Name, ...] = (("Amira", "أميرة"), ("Yasmine", "ياسمين"))
+_ALGERIAN_FAMILIES: tuple[Name, ...] = (
+    ("Boudiaf", "بوضياف"), ("Belkacem", "بلقاسم"), ("Haddad", "حداد"), ("Meziane", "مزيان"),
+    ("Bouazza", "بوعزة"), ("Saidi", "السعيدي"), ("Brahimi", "براهيمي"), ("Mansouri", "منصوري"),
+    ("Cherif", "شريف"), ("Khelifi", "خليفي"), ("Benali", "بن علي"),
+)
+_SUDANESE_BOYS: tuple[Name, ...] = (
+    ("Mohamed", "محمد"), ("Osman", "عثمان"), ("Adam", "آدم"), ("Ibrahim", "إبراهيم"),
+    ("Musa", "موسى"), ("Abdelrahman", "عبد الرحمن"), ("Elsadig", "الصادق"),
+)
+_SUDANESE_GIRLS: tuple[Name, ...] = (("Amna", "آمنة"), ("Fatima", "فاطمة"))
+_SUDANESE_FAMILIES: tuple[Name, ...] = (
+    ("Abdalla", "عبد الله"), ("Osman", "عثمان"), ("Ahmed", "أحمد"), ("Yagoub", "يعقوب"),
+    ("Ismail", "إسماعيل"), ("Elnour", "النور"), ("Hamid", "حامد"),
+)
+# Tigrinya names in Ge'ez script.
+_ERITREAN_BOYS: tuple[Name, ...] = (
+    ("Yonas", "ዮናስ"), ("Dawit", "ዳዊት"), ("Samuel", "ሳሙኤል"), ("Mikael", "ሚካኤል"),
+    ("Habtom", "ሃብቶም"), ("Kibrom", "ክብሮም"), ("Aman", "ኣማን"), ("Yohannes", "ዮሃንስ"),
+    ("Robel", "ሮቤል"), ("Biniam", "ቢንያም"),
+)
+_ERITREAN_GIRLS: tuple[Name, ...] = (
+    ("Helen", "ሄለን"), ("Selam", "ሰላም"), ("Senait", "ሰናይት"), ("Luwam", "ሉዋም"),
+)
+_ERITREAN_FAMILIES: tuple[Name, ...] = (
+    ("Tesfay", "ተስፋይ"), ("Haile", "ሃይለ"), ("Tekle", "ተኽለ"), ("Berhane", "ብርሃነ"),
+    ("Mebrahtu", "መብራህቱ"), ("Kidane", "ኪዳነ"), ("Woldu", "ወልዱ"), ("Ghirmay", "ግርማይ"),
+    ("Mehari", "መሓሪ"), ("Asmerom", "ኣስመሮም"),
+)
+# Somali is written in Latin letters: no separate own-script name.
+_SOMALI_BOYS: tuple[Name, ...] = tuple((n, None) for n in (
+    "Abdirahman", "Mohamed", "Abdullahi", "Ahmed", "Hassan", "Farah", "Liban", "Abdiaziz",
+    "Yusuf", "Ismail", "Mahad", "Guled"))
+_SOMALI_GIRLS: tuple[Name, ...] = tuple((n, None) for n in (
+    "Hodan", "Fadumo", "Ayaan", "Ifrah", "Sagal", "Hibo"))
+_SOMALI_FAMILIES: tuple[Name, ...] = tuple((n, None) for n in (
+    "Ali", "Hassan", "Farah", "Warsame", "Abdi", "Osman", "Jama", "Nur", "Aden", "Egal",
+    "Mohamud", "Hussein"))
+_UKRAINIAN_BOYS: tuple[Name, ...] = (
+    ("Oleksandr", "Олександр"), ("Andrii", "Андрій"), ("Dmytro", "Дмитро"),
+    ("Maksym", "Максим"), ("Artem", "Артем"), ("Bohdan", "Богдан"), ("Danylo", "Данило"),
+    ("Ivan", "Іван"), ("Mykyta", "Микита"), ("Nazar", "Назар"),
+)
+_UKRAINIAN_GIRLS: tuple[Name, ...] = (
+    ("Anastasiia", "Анастасія"), ("Sofiia", "Софія"), ("Yana", "Яна"), ("Daryna", "Дарина"),
+    ("Kateryna", "Катерина"),
+)
+_UKRAINIAN_FAMILIES: tuple[Name, ...] = (
+    ("Kovalenko", "Коваленко"), ("Shevchenko", "Шевченко"), ("Bondarenko", "Бондаренко"),
+    ("Tkachenko", "Ткаченко"), ("Kravchenko", "Кравченко"), ("Melnyk", "Мельник"),
+    ("Boiko", "Бойко"), ("Koval", "Коваль"), ("Oliinyk", "Олійник"), ("Lysenko", "Лисенко"),
+)
+_VIETNAMESE_BOYS: tuple[Name, ...] = (
+    ("Van Minh", "Văn Minh"), ("Duc", "Đức"), ("Tuan", "Tuấn"), ("Van Nam", "Văn Nam"),
+    ("Long", "Long"), ("Quang Huy", "Quang Huy"),
+)
+_VIETNAMESE_GIRLS: tuple[Name, ...] = (("Thi Linh", "Thị Linh"), ("Thu Trang", "Thu Trang"))
+_VIETNAMESE_FAMILIES: tuple[Name, ...] = (
+    ("Nguyen", "Nguyễn"), ("Tran", "Trần"), ("Le", "Lê"), ("Pham", "Phạm"), ("Hoang", "Hoàng"),
+    ("Vu", "Vũ"), ("Dang", "Đặng"),
+)
+
+ORIGINS: tuple[Origin, ...] = (
+    Origin("Afghanistan", 28, 4, 0.93, _AFGHAN_BOYS, _AFGHAN_GIRLS, _AFGHAN_FAMILIES,
+           _langs_afghanistan),
+    Origin("Syria", 15, 3, 0.85, _SYRIAN_BOYS, _SYRIAN_GIRLS, _SYRIAN_FAMILIES, _langs_syria),
+    Origin("Eritrea", 11, 0, 0.70, _ERITREAN_BOYS, _ERITREAN_GIRLS, _ERITREAN_FAMILIES,
+           _langs_eritrea),
+    Origin("Somalia", 8, 0, 0.75, _SOMALI_BOYS, _SOMALI_GIRLS, _SOMALI_FAMILIES, _langs_somalia),
+    Origin("Morocco", 8, 55, 0.97, _MOROCCAN_BOYS, _MOROCCAN_GIRLS, _MOROCCAN_FAMILIES,
+           _langs_morocco),
+    Origin("Algeria", 5, 35, 0.97, _ALGERIAN_BOYS, _ALGERIAN_GIRLS, _ALGERIAN_FAMILIES,
+           _langs_algeria),
+    Origin("Iran", 6, 0, 0.85, _IRANIAN_BOYS, _IRANIAN_GIRLS, _IRANIAN_FAMILIES, _langs_iran),
+    Origin("Iraq", 6, 0, 0.88, _IRAQI_BOYS, _IRAQI_GIRLS, _IRAQI_FAMILIES, _langs_iraq),
+    Origin("Ukraine", 4, 0, 0.55, _UKRAINIAN_BOYS, _UKRAINIAN_GIRLS, _UKRAINIAN_FAMILIES,
+           _langs_ukraine, arrives_from=date(2022, 3, 1)),
+    Origin("Sudan", 4, 3, 0.95, _SUDANESE_BOYS, _SUDANESE_GIRLS, _SUDANESE_FAMILIES,
+           _langs_sudan),
+    Origin("Vietnam", 3, 0, 0.60, _VIETNAMESE_BOYS, _VIETNAMESE_GIRLS, _VIETNAMESE_FAMILIES,
+           _langs_vietnam, script_order="family_given"),
+)
+# Common Afghan and Arabic first given names that often come before another.
+_FIRST_GIVEN = {"Afghanistan": ("Mohammad", "محمد"), "Syria": ("Mohammed", "محمد"),
+                "Iraq": ("Mohammed", "محمد"), "Sudan": ("Mohamed", "محمد")}
+
+_DANISH_MEN = ("Anders", "Mads", "Jens", "Lars", "Henrik", "Søren", "Thomas", "Martin", "Peter",
+               "Rasmus", "Christian", "Jakob", "Mikkel", "Frederik", "Kasper", "Niels", "Morten",
+               "Jesper", "Ole", "Kim", "Emil", "Jonas")
+_DANISH_WOMEN = ("Mette", "Anne", "Hanne", "Lene", "Pernille", "Camilla", "Louise", "Sofie",
+                 "Maria", "Marianne", "Helle", "Tina", "Susanne", "Julie", "Ida", "Karen",
+                 "Birgitte", "Charlotte", "Line", "Trine", "Signe", "Rikke")
+_DANISH_FAMILIES = ("Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen",
+                    "Larsen", "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen",
+                    "Kristensen", "Olsen", "Thomsen", "Christiansen", "Poulsen", "Johansen",
+                    "Møller", "Mortensen", "Holm", "Lund", "Dahl", "Bach", "Skov", "Friis",
+                    "Vestergaard", "Kjær", "Winther", "Lauridsen")
+# Centres employ staff who speak the residents' languages.
+_STAFF_WITH_LANGUAGES = ("Yasmin Khalil", "Ali Hussaini", "Samira Haddad", "Tesfay Ghebremariam",
+                         "Farid Rahimi", "Leila Mansour")
+
+_SPECIAL_NEEDS_NOTES = (
+    "Traumebehandling hos psykolog hver 14. dag.",
+    "Diabetes type 1: insulin morgen og aften.",
+    "Astma: inhalator skal altid være med.",
+    "Nedsat hørelse på venstre øre.",
+    "Søvnbesvær og mareridt; nattevagten er orienteret.",
+    "Nøddeallergi: EpiPen i personalerummet.",
+    "Epilepsi: medicin morgen og aften.",
+    "Behov for tolk ved alle samtaler (kun Pashto).",
+)
+_MUNICIPALITIES = ("Københavns", "Aarhus", "Odense", "Aalborg", "Esbjerg", "Vejle", "Horsens",
+                   "Randers", "Kolding", "Herning", "Silkeborg", "Næstved", "Holbæk",
+                   "Slagelse", "Viborg", "Svendborg", "Hjørring", "Sønderborg", "Aabenraa")
+_MOVED_CENTRE_NOTES = ("Flyttet til Børnecenter Tønder.",
+                       "Flyttet til et mindre børnecenter efter fase 1.",
+                       "Flyttet efter aftale med Udlændingestyrelsen.", None, None)
+_DEPARTED_NOTES = ("Udeblevet; formodes udrejst til Sverige.", "Frivillig hjemrejse.",
+                   "Udrejst ifølge politiet.", "Udeblevet og meldt udrejst i IBS.", None)
+_PRIVATE_NOTES = ("Privat indkvartering hos familie, godkendt af Udlændingestyrelsen.",
+                  "Bor hos sin onkel; privat indkvartering godkendt.", None)
+_ADULT_NOTE = "Fylder 18 år: flyttet til et center for voksne."
+
+
+# --- the simulated objects ------------------------------------------------------------
+
+@dataclass(eq=False)
+class _Room:
+    id: uuid.UUID
+    name: str
+    section: str
+    floor: str
+    beds: list[_Bed] = field(default_factory=list)
+
+    def occupants(self) -> list[_Stay]:
+        return [bed.occupant for bed in self.beds if bed.occupant is not None]
+
+
+@dataclass(eq=False)
+class _Bed:
+    id: uuid.UUID
+    room: _Room
+    label: str
+    occupant: _Stay | None = None
+
+
+@dataclass(eq=False)
+class _StaffMember:
+    id: uuid.UUID
+    username: str
+    full_name: str
+    roles: tuple[str, ...]
+    phone: str
+    since: date | None = None   # hired during the simulated years
+    until: date | None = None   # left during the simulated years (then inactive)
+    load: dict[str, int] = field(default_factory=lambda: {CONTACT_PRIMARY: 0,
+                                                          CONTACT_SECONDARY: 0})
+
+    def works_on(self, day: date) -> bool:
+        return (self.since is None or self.since <= day) and (self.until is None
+                                                              or day < self.until)
+
+
+@dataclass(eq=False)
+class _Person:
+    """The minor; a former resident who comes back gets a new stay with the same person."""
+
+    person_id: str
+    given_names: str
+    family_name: str
+    own_script: str | None
+    date_of_birth: date
+    age_disputed: bool
+    sex: str
+    nationality: str
+    languages: list[str]
+    representative: tuple[str, str, str | None] | None = None
+    left_on: date | None = None
+
+    @property
+    def adult_on(self) -> date:
+        return _birthday(self.date_of_birth, self.date_of_birth.year + ADULT_AGE)
+
+
+@dataclass(eq=False)
+class _Spell:
+    """A bed or contact assignment from ``start`` until ``end`` (exclusive; None = open)."""
+
+    id: uuid.UUID
+    target: _Bed | _StaffMember
+    start: date
+    start_at: datetime
+    kind: str | None = None           # contact: primary / secondary
+    end: date | None = None
+    end_at: datetime | None = None
+    end_reason: str | None = None     # bed: room_change / move_out
+
+
+@dataclass(eq=False)
+class _Stay:
+    """One resident row: a person's stay from arrival to move-out."""
+
+    id: uuid.UUID
+    person: _Person
+    arrival: date
+    arrival_at: datetime
+    planned_leave: date
+    reason: str
+    rejected: bool
+    street: bool
+    phase1_days: int
+    phase3_from: int | None
+    representative_from: date
+    special_needs_note: str | None
+    turns_adult: bool = False
+    moved_out_on: date | None = None
+    moved_out_at: datetime | None = None
+    move_out_note: str | None = None
+    beds: list[_Spell] = field(default_factory=list)
+    contacts: list[_Spell] = field(default_factory=list)
+
+    def bed(self) -> _Spell:
+        return self.beds[-1]
+
+    def open_contact(self, kind: str) -> _Spell | None:
+        return next((c for c in reversed(self.contacts) if c.kind == kind and c.end is None),
+                    None)
+
+
+@dataclass(eq=False)
+class _Demo:
+    """Everything the simulation made; ``_rows`` turns it into database rows."""
+
+    rng: random.Random
+    places: int
+    first_day: date
+    today: date
+    latest: datetime
+    rooms: list[_Room] = field(default_factory=list)
+    staff: list[_StaffMember] = field(default_factory=list)
+    stays: list[_Stay] = field(default_factory=list)
+    representatives: list[tuple[str, str, str | None]] = field(default_factory=list)
+    agenda: dict[date, list[tuple[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    current: list[_Stay] = field(default_factory=list)
+    returnable: list[_Person] = field(default_factory=list)
+    person_ids: set[str] = field(default_factory=set)
+    room_changes: int = 0
+    founded_at: datetime | None = None
+
+    @property
+    def beds(self) -> list[_Bed]:
+        return [bed for room in self.rooms for bed in room.beds]
+
+    def uuid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def moment(self, day: date, first_hour: int = 8, last_hour: int = 21) -> datetime:
+        """A plausible UTC time on ``day`` (local working hours), never after ``latest``."""
+        minute = self.rng.randint(first_hour * 60, last_hour * 60 + 59)
+        local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=LOCAL_TZ)
+        return min(local.astimezone(UTC), self.latest)
+
+    def contacts_on(self, day: date) -> list[_StaffMember]:
+        return [s for s in self.staff
+                if Role.CONTACT_PERSON.value in s.roles and s.works_on(day)]
+
+
+def _birthday(born: date, year: int) -> date:
+    try:
+        return born.replace(year=year)
+    except ValueError:  # 29 February in a year without one
+        return date(year, 3, 1)
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    if lam <= 0:
+        return 0
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _phone(rng: random.Random) -> str:
+    digits = [rng.randint(20, 99)] + [rng.randint(0, 99) for _i in range(3)]
+    return "+45 " + " ".join(f"{d:02d}" for d in digits)
+
+
+def _ascii(text_: str) -> str:
+    for danish, plain in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", ".")):
+        text_ = text_.replace(danish, plain)
+    return text_
+
+
+# --- 1. rooms and staff ---------------------------------------------------------------
+
+def _room_sizes(rng: random.Random, beds: int, weights: tuple[float, float, float]) -> list[int]:
+    """Room sizes of 2–4 beds adding up to ``beds`` (a single bed only if ``beds`` is 1)."""
+    sizes: list[int] = []
+    left = beds
+    while left > 0:
+        if left <= 4:
+            size = left
+        elif left == 5:
+            size = rng.choice((2, 3))
+        else:
+            size = rng.choices((2, 3, 4), weights=weights)[0]
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
+def _make_rooms(demo: _Demo) -> None:
+    """The main house on two floors (rooms 101…, 201…) and the street-oriented section."""
+    rng = demo.rng
+    street_beds = round(demo.places * STREET_SECTION_SHARE) if demo.places >= 12 else 0
+    general = _room_sizes(rng, demo.places - street_beds, (0.25, 0.4, 0.35))
+    street = _room_sizes(rng, street_beds, (0.5, 0.4, 0.1)) if street_beds else []
+    per_floor = math.ceil(len(general) / 2)
+    for index, size in enumerate(general):
+        floor = index // per_floor + 1
+        _add_room(demo, f"{floor}{index % per_floor + 1:02d}", "general", f"{floor}. sal", size)
+    for index, size in enumerate(street):
+        _add_room(demo, f"B{index + 1}", "street_oriented", "st.", size)
+
+
+def _add_room(demo: _Demo, name: str, section: str, floor: str, size: int) -> None:
+    room = _Room(demo.uuid(), name, section, floor)
+    room.beds = [_Bed(demo.uuid(), room, "ABCD"[i]) for i in range(size)]
+    demo.rooms.append(room)
+
+
+def _roster(places: int) -> list[tuple[str, tuple[str, ...]]]:
+    """(username, roles) of the staff besides the administrator; ~25 people for 78 places."""
+    contacts = max(2, math.ceil(places / RESIDENTS_PER_CONTACT))  # primary + secondary
+    reception = max(1, round(places / 26))
+    night = max(1, round(places / 20))
+    coordinators = max(1, round(places / 40))
+    r = Role
+    roster: list[tuple[str, tuple[str, ...]]] = [("leder1", (r.CENTRE_LEADER.value,))]
+    if places >= 40:
+        roster.append(("leder2", (r.CENTRE_LEADER.value, r.ADMINISTRATOR.value)))
+    for i in range(1, coordinators + 1):
+        roster.append((f"koordinator{i}", (r.SOCIAL_COORDINATOR.value,)))
+    for i in range(1, reception + 1):
+        extra = (r.NIGHT_STAFF.value,) if i == 2 else ()
+        roster.append((f"reception{i}", (r.RECEPTION.value, *extra)))
+    for i in range(1, contacts + 1):
+        extra = ((r.NIGHT_STAFF.value,) if i % 4 == 2 else
+                 (r.RECEPTION.value,) if i % 4 == 3 else ())
+        roster.append((f"kontakt{i}", (r.CONTACT_PERSON.value, *extra)))
+    for i in range(1, night + 1):
+        roster.append((f"nat{i}", (r.NIGHT_STAFF.value,)))
+    if places >= 60:
+        roster.append(("vikar1", (r.RECEPTION.value, r.NIGHT_STAFF.value)))
+    return roster
+
+
+def _staff_name(rng: random.Random, taken: set[str], local: list[str]) -> str:
+    if local and rng.random() < 0.2:
+        name = local.pop(0)
+    else:
+        first = rng.choice(_DANISH_WOMEN if rng.random() < 0.65 else _DANISH_MEN)
+        name = f"{first} {rng.choice(_DANISH_FAMILIES)}"
+    return name if name not in taken else _staff_name(rng, taken, local)
+
+
+def _make_staff(demo: _Demo) -> None:
+    """The roster, plus the contact persons who left during the simulated years.
+
+    Each contact-person post may change hands (``CONTACT_TURNOVER_PER_YEAR``); the one who
+    leaves becomes an inactive user and the residents are handed to whoever has room.
+    """
+    rng = demo.rng
+    taken: set[str] = set()
+    local = list(_STAFF_WITH_LANGUAGES)
+    rng.shuffle(local)
+    days = (demo.today - demo.first_day).days
+    years = max(1, round(days / 365))
+    former: list[_StaffMember] = []
+    for username, roles in _roster(demo.places):
+        name = _staff_name(rng, taken, local)
+        taken.add(name)
+        member = _StaffMember(demo.uuid(), username, name, roles, _phone(rng))
+        if Role.CONTACT_PERSON.value in roles and days > 30:
+            changes = sorted({demo.first_day + timedelta(days=rng.randint(15, days - 1))
+                              for _year in range(years)
+                              if rng.random() < CONTACT_TURNOVER_PER_YEAR})
+            since = None
+            for change in changes:
+                name_before = _staff_name(rng, taken, local)
+                taken.add(name_before)
+                former.append(_StaffMember(demo.uuid(), "", name_before, roles, _phone(rng),
+                                           since=since, until=change))
+                since = change
+            member.since = since
+        demo.staff.append(member)
+    number = sum(1 for s in demo.staff if Role.CONTACT_PERSON.value in s.roles)
+    for member in sorted(former, key=lambda s: s.until or demo.today):
+        number += 1
+        member.username = f"kontakt{number}"
+        demo.staff.append(member)
+        demo.agenda[member.until].append(("staff_leaves", member))
+    demo.representatives = [_representative(rng)
+                            for _i in range(max(6, demo.places // 3))]
+
+
+def _representative(rng: random.Random) -> tuple[str, str, str | None]:
+    first = rng.choice(_DANISH_WOMEN if rng.random() < 0.6 else _DANISH_MEN)
+    family = rng.choice(_DANISH_FAMILIES)
+    email = (f"{_ascii(first.lower())}.{_ascii(family.lower())}@example.dk"
+             if rng.random() < 0.75 else None)
+    return f"{first} {family}", _phone(rng), email
+
+
+# --- 2./3. residents and their stays --------------------------------------------------
+
+def _new_person(demo: _Demo, arrival: date, street: bool) -> _Person:
+    rng = demo.rng
+    weights = [0.0 if o.arrives_from and arrival < o.arrives_from
+               else o.street_weight if street else o.weight for o in ORIGINS]
+    origin = rng.choices(ORIGINS, weights=weights)[0]
+    male = street or rng.random() < origin.male_share
+    given, given_script = rng.choice(origin.boys if male else origin.girls)
+    first = _FIRST_GIVEN.get(origin.nationality)
+    if male and first and given != first[0] and rng.random() < 0.15:
+        given, given_script = f"{first[0]} {given}", f"{first[1]} {given_script}"
+    family, family_script = rng.choice(origin.families)
+    own_script = None
+    if given_script and family_script:
+        own_script = (f"{family_script} {given_script}" if origin.script_order == "family_given"
+                      else f"{given_script} {family_script}")
+    # Most arrive at 15–17; street-oriented minors are rarely young.
+    ages = (0, 1, 4, 10, 25, 30) if street else (3, 6, 12, 22, 30, 27)
+    while True:
+        age = rng.choices(range(12, 18), weights=ages)[0]
+        born = arrival - timedelta(days=int((age + rng.random()) * 365.25))
+        if origin.nationality == "Afghanistan" and rng.random() < 0.2:
+            born = date(born.year, 1, 1)  # unknown birthdays are registered as 1 January
+        if born < arrival and 12 <= age_on(born, arrival) < ADULT_AGE:
+            break
+    person_id = f"{rng.randint(100000, 999999)}-{rng.randint(0, 9)}"
+    while person_id in demo.person_ids:
+        person_id = f"{rng.randint(100000, 999999)}-{rng.randint(0, 9)}"
+    demo.person_ids.add(person_id)
+    disputed = rng.random() < (0.12 if age_on(born, arrival) >= 16 else 0.02)
+    return _Person(person_id, given, family, own_script, born, disputed,
+                   "male" if male else "female", origin.nationality, origin.languages(rng))
+
+
+def _plan_stay(rng: random.Random, street: bool) -> tuple[str, int, bool]:
+    """How a stay ends and after how many days; ``rejected``: the case ends in phase 3."""
+    weights = (0.55, 0.33, 0.05, 0.07) if street else (0.27, 0.38, 0.27, 0.08)
+    reason = rng.choices(_REASONS, weights=weights)[0]
+    rejected = False
+    if reason == STATUS_DEPARTED:
+        if rng.random() < 0.65:  # disappears within weeks, often before the case starts
+            days = rng.triangular(1, 45, 7)
+        else:
+            days, rejected = rng.triangular(45, 360, 120), True
+    elif reason == STATUS_MOVED_CENTRE:
+        days = rng.triangular(7, 180, 30)
+    elif reason == STATUS_INTEGRATION:
+        days = rng.triangular(45, 330, 100)
+    else:
+        days = rng.triangular(20, 240, 50)
+    return reason, max(1, int(days)), rejected
+
+
+def _new_stay(demo: _Demo, person: _Person, arrival: date, street: bool) -> _Stay:
+    rng = demo.rng
+    reason, days, rejected = _plan_stay(rng, street)
+    leave = arrival + timedelta(days=days)
+    turns_adult = leave >= person.adult_on
+    if turns_adult:  # nobody stays past the 18th birthday: an adult centre takes over
+        reason, rejected = STATUS_MOVED_CENTRE, False
+        leave = max(arrival + timedelta(days=1),
+                    person.adult_on - timedelta(days=rng.randint(0, 10)))
+        days = (leave - arrival).days
+    if person.representative is None:
+        person.representative = rng.choice(demo.representatives)
+    return _Stay(
+        id=demo.uuid(), person=person, arrival=arrival, arrival_at=demo.moment(arrival),
+        planned_leave=leave, reason=reason, rejected=rejected, street=street,
+        phase1_days=rng.randint(10, 45),
+        phase3_from=int(days * rng.uniform(0.5, 0.8)) if rejected else None,
+        representative_from=arrival + timedelta(days=int(rng.triangular(0, 20, 3))),
+        special_needs_note=(rng.choice(_SPECIAL_NEEDS_NOTES) if rng.random() < 0.06 else None),
+        turns_adult=turns_adult)
+
+
+def _free_bed(demo: _Demo, stay: _Stay, section: str,
+              exclude: _Room | None = None) -> _Bed | None:
+    """A free bed for ``stay``: never in a room with the other sex; rather with someone
+    who speaks the same language, and in a room already in use (empty rooms stay free for
+    girls and groups)."""
+    rng = demo.rng
+    best, best_score = None, -1.0
+    language = stay.person.languages[0]
+    for room in demo.rooms:
+        if room.section != section or room is exclude:
+            continue
+        free = [bed for bed in room.beds if bed.occupant is None]
+        if not free:
+            continue
+        occupants = room.occupants()
+        if any(o.person.sex != stay.person.sex for o in occupants):
+            continue
+        score = rng.random() * 1.5
+        if occupants:
+            score += 1 + (2 if any(o.person.languages[0] == language for o in occupants) else 0)
+        if score > best_score:
+            best, best_score = free[0], score
+    return best
+
+
+def _move_in(demo: _Demo, stay: _Stay, bed: _Bed, day: date, at: datetime) -> None:
+    bed.occupant = stay
+    stay.beds.append(_Spell(demo.uuid(), bed, day, at))
+
+
+def _assign_contacts(demo: _Demo, stay: _Stay, day: date, at: datetime,
+                     kinds: tuple[str, ...] = (CONTACT_PRIMARY, CONTACT_SECONDARY)) -> None:
+    """The least busy contact persons working that day (never the same person twice)."""
+    rng = demo.rng
+    for kind in kinds:
+        others = [c.target for c in stay.contacts if c.end is None]
+        pool = [s for s in demo.contacts_on(day) if s not in others]
+        if not pool:
+            continue
+        chosen = min(pool, key=lambda s: (s.load[kind], rng.random()))
+        chosen.load[kind] += 1
+        stay.contacts.append(_Spell(demo.uuid(), chosen, day, at, kind=kind))
+
+
+def _end_spell(spell: _Spell, day: date, at: datetime, reason: str | None = None) -> None:
+    spell.end, spell.end_at, spell.end_reason = day, at, reason
+    if isinstance(spell.target, _StaffMember) and spell.kind:
+        spell.target.load[spell.kind] -= 1
+
+
+def _arrive(demo: _Demo, day: date, *, arrival: date | None = None) -> _Stay | None:
+    """A new resident (or a former one coming back) gets a bed and contact persons.
+
+    ``arrival`` before ``day`` is for the residents already living here on the first day.
+    Returns None when there is no suitable bed (the minor is placed elsewhere).
+    """
+    rng = demo.rng
+    arrival = arrival or day
+    street_beds = [b for b in demo.beds if b.room.section == "street_oriented"]
+    # The section takes street-oriented minors while it has room; others go elsewhere.
+    street = (rng.random() < len(street_beds) / demo.places * 1.1
+              and any(b.occupant is None for b in street_beds))
+    person = _returning_person(demo, arrival, street)
+    if person is None:
+        person = _new_person(demo, arrival, street)
+    stay = _new_stay(demo, person, arrival, street)
+    if stay.planned_leave <= day:
+        return None
+    bed = _free_bed(demo, stay, "street_oriented" if street else "general")
+    if bed is None:
+        return None
+    _move_in(demo, stay, bed, arrival, stay.arrival_at)
+    _assign_contacts(demo, stay, arrival, stay.arrival_at)
+    demo.stays.append(stay)
+    demo.current.append(stay)
+    if stay.planned_leave <= demo.today:
+        demo.agenda[stay.planned_leave].append(("move_out", stay))
+    _plan_room_changes(demo, stay, day)
+    return stay
+
+
+def _returning_person(demo: _Demo, day: date, street: bool) -> _Person | None:
+    """Now and then a former resident comes back (e.g. returned under the Dublin rules)."""
+    if street or not demo.returnable or demo.rng.random() > 0.02:
+        return None
+    candidates = [p for p in demo.returnable if p.adult_on > day + timedelta(days=60)
+                  and p.left_on is not None and p.left_on + timedelta(days=30) <= day]
+    if not candidates:
+        return None
+    person = demo.rng.choice(candidates)
+    demo.returnable.remove(person)
+    return person
+
+
+def _plan_room_changes(demo: _Demo, stay: _Stay, day: date) -> None:
+    rng = demo.rng
+    end = min(stay.planned_leave, demo.today)
+    days = (end - day).days
+    if days < 20:
+        return
+    chance = 0.3 if stay.street else 0.12
+    count = (1 if rng.random() < chance else 0) + (1 if days > 150 and rng.random() < 0.1 else 0)
+    for change in sorted({day + timedelta(days=rng.randint(5, days - 5)) for _i in range(count)}):
+        demo.agenda[change].append(("room_change", stay))
+
+
+def _move_out(demo: _Demo, stay: _Stay, day: date) -> None:
+    rng = demo.rng
+    at = demo.moment(day, 8, 17)
+    bed = stay.bed()
+    assert isinstance(bed.target, _Bed)
+    bed.target.occupant = None
+    _end_spell(bed, day, at, "move_out")
+    for contact in stay.contacts:
+        if contact.end is None:
+            _end_spell(contact, day, at)
+    stay.moved_out_on, stay.moved_out_at = day, at
+    if stay.turns_adult:
+        stay.move_out_note = _ADULT_NOTE
+    elif stay.reason == STATUS_INTEGRATION:
+        stay.move_out_note = f"Overført til {rng.choice(_MUNICIPALITIES)} Kommune."
+    elif stay.reason == STATUS_MOVED_CENTRE:
+        stay.move_out_note = rng.choice(_MOVED_CENTRE_NOTES)
+    elif stay.reason == STATUS_DEPARTED:
+        stay.move_out_note = rng.choice(_DEPARTED_NOTES)
+    else:
+        stay.move_out_note = rng.choice(_PRIVATE_NOTES)
+    demo.current.remove(stay)
+    stay.person.left_on = day
+    if stay.reason in (STATUS_DEPARTED, STATUS_PRIVATE_ACCOMMODATION):
+        demo.returnable.append(stay.person)
+
+
+def _change_room(demo: _Demo, stay: _Stay, day: date) -> None:
+    if stay.moved_out_on is not None:
+        return
+    current = stay.bed()
+    assert isinstance(current.target, _Bed)
+    bed = _free_bed(demo, stay, current.target.room.section, exclude=current.target.room)
+    if bed is None:
+        return
+    at = demo.moment(day, 9, 16)
+    current.target.occupant = None
+    _end_spell(current, day, at, "room_change")
+    _move_in(demo, stay, bed, day, at)
+    demo.room_changes += 1
+
+
+def _staff_leaves(demo: _Demo, member: _StaffMember, day: date) -> None:
+    """A contact person's last day: the residents get another contact person."""
+    for stay in demo.current:
+        for contact in list(stay.contacts):
+            if contact.end is None and contact.target is member:
+                assert contact.kind is not None
+                at = demo.moment(day, 9, 15)
+                _end_spell(contact, day, at)
+                _assign_contacts(demo, stay, day, at, kinds=(contact.kind,))
+
+
+def _initial_population(demo: _Demo) -> None:
+    """The residents living at the centre on the first simulated day (arrived before)."""
+    rng = demo.rng
+    wanted = round(demo.places * TARGET_OCCUPANCY)
+    for _attempt in range(wanted * 20):
+        if len(demo.current) >= wanted:
+            break
+        _reason, days, _rejected = _plan_stay(rng, False)
+        arrival = demo.first_day - timedelta(days=rng.randint(0, max(0, days - 1)))
+        _arrive(demo, demo.first_day, arrival=arrival)
+
+
+def _day_move_outs(demo: _Demo, day: date, events: list[tuple[str, Any]]) -> None:
+    for kind, stay in events:
+        if kind == "move_out":
+            _move_out(demo, stay, day)
+
+
+def _day_staff_changes(demo: _Demo, day: date, events: list[tuple[str, Any]]) -> None:
+    for kind, member in events:
+        if kind == "staff_leaves":
+            _staff_leaves(demo, member, day)
+
+
+def _day_room_changes(demo: _Demo, day: date, events: list[tuple[str, Any]]) -> None:
+    for kind, stay in events:
+        if kind == "room_change":
+            _change_room(demo, stay, day)
+
+
+def _day_arrivals(demo: _Demo, day: date, _events: list[tuple[str, Any]]) -> None:
+    """New arrivals keep the occupancy around the target, with a seasonal swing."""
+    occupied = len(demo.current)
+    season = math.sin(2 * math.pi * (day.timetuple().tm_yday - 120) / 365)
+    target = demo.places * (TARGET_OCCUPANCY + 0.035 * season)
+    base = demo.places * TARGET_OCCUPANCY / 90  # ~90-day average stay
+    wanted = _poisson(demo.rng, max(0.0, base + 0.2 * (target - occupied)))
+    room = int(demo.places * MAX_OCCUPANCY) - occupied
+    for _i in range(min(wanted, room)):
+        _arrive(demo, day)
+
+
+DailyStep = Callable[[_Demo, date, list[tuple[str, Any]]], None]
+#: What happens on a simulated day, in this order. Add new areas here.
+DAILY_STEPS: list[DailyStep] = [_day_move_outs, _day_staff_changes, _day_room_changes,
+                                _day_arrivals]
+
+
+def _simulate(demo: _Demo, cancel: threading.Event | None) -> Iterator[Progress]:
+    total = (demo.today - demo.first_day).days + 1
+    message = _("Simulating arrivals and departures")
+    for index in range(total):
+        day = demo.first_day + timedelta(days=index)
+        events = demo.agenda.pop(day, [])
+        for step in DAILY_STEPS:
+            step(demo, day, events)
+        if index % 30 == 0:
+            if cancel is not None and cancel.is_set():
+                return
+            yield Progress(message, index, total)
+    yield Progress(message, total, total)
+
+
+def _phase(stay: _Stay, on: date) -> int:
+    days = (on - stay.arrival).days
+    if days < stay.phase1_days:
+        return 1
+    if stay.phase3_from is not None and days >= stay.phase3_from:
+        return 3
+    return 2
+
+
+# --- 4. rows --------------------------------------------------------------------------
+
+def _synced(device_id: uuid.UUID, ident: uuid.UUID, created: datetime,
+            updates: Iterable[datetime | None] = ()) -> dict[str, Any]:
+    """The sync columns the unit of work would have filled: one version per change."""
+    changes = [u for u in updates if u is not None]
+    return {"id": ident, "created_at": created, "updated_at": max([created, *changes]),
+            "updated_by_device": device_id, "deleted_at": None, "row_version": 1 + len(changes)}
+
+
+def _rows(demo: _Demo, device_id: uuid.UUID,
+          password_hash: str) -> list[tuple[type, list[dict[str, Any]]]]:
+    """Every row to insert, table by table in foreign-key order."""
+    assert demo.founded_at is not None
+    rng = demo.rng
+    staff_rows = []
+    for member in demo.staff:
+        hired = (demo.moment(member.since) if member.since else
+                 demo.founded_at + timedelta(days=rng.randint(0, 30), minutes=rng.randint(0, 600)))
+        left = demo.moment(member.until, 15, 16) if member.until else None
+        last_login = (demo.moment(member.until - timedelta(days=1)) if member.until else
+                      demo.latest - timedelta(hours=rng.randint(1, 24 * 14)))
+        staff_rows.append({
+            **_synced(device_id, member.id, hired, [left]),
+            "username": member.username, "full_name": member.full_name,
+            "password_hash": password_hash, "roles": sorted(member.roles), "active": member.until is None,
+            "language": None, "phone": member.phone, "last_login_at": last_login})
+    room_rows = [{**_synced(device_id, room.id, demo.founded_at), "name": room.name,
+                  "section": room.section, "floor": room.floor} for room in demo.rooms]
+    bed_rows = [{**_synced(device_id, bed.id, demo.founded_at), "room_id": room.id,
+                 "label": bed.label} for room in demo.rooms for bed in room.beds]
+    resident_rows, bed_assignments, contact_assignments = [], [], []
+    for stay in demo.stays:
+        person = stay.person
+        until = stay.moved_out_on or demo.today
+        has_representative = stay.representative_from <= until
+        representative = person.representative if has_representative else None
+        rep_at = (demo.moment(stay.representative_from)
+                  if has_representative and stay.representative_from > stay.arrival else None)
+        name, phone, email = representative or (None, None, None)
+        resident_rows.append({
+            **_synced(device_id, stay.id, stay.arrival_at, [rep_at, stay.moved_out_at]),
+            "person_id": person.person_id, "given_names": person.given_names,
+            "family_name": person.family_name, "name_in_own_script": person.own_script,
+            "date_of_birth": person.date_of_birth, "age_disputed": person.age_disputed,
+            "sex": person.sex, "nationality": person.nationality,
+            "languages": list(person.languages), "phase": _phase(stay, until),
+            "arrival_date": stay.arrival,
+            "status": stay.reason if stay.moved_out_on else STATUS_IN_RESIDENCE,
+            "moved_out_on": stay.moved_out_on,
+            "move_out_reason": stay.reason if stay.moved_out_on else None,
+            "move_out_note": stay.move_out_note,
+            "representative_name": name, "representative_phone": phone,
+            "representative_email": email, "street_oriented": stay.street,
+            "special_needs": stay.special_needs_note is not None,
+            "special_needs_note": stay.special_needs_note})
+        for spell in stay.beds:
+            bed_assignments.append({
+                **_synced(device_id, spell.id, spell.start_at, [spell.end_at]),
+                "resident_id": stay.id, "bed_id": spell.target.id, "started_on": spell.start,
+                "ended_on": spell.end, "end_reason": spell.end_reason})
+        for spell in stay.contacts:
+            contact_assignments.append({
+                **_synced(device_id, spell.id, spell.start_at, [spell.end_at]),
+                "resident_id": stay.id, "staff_id": spell.target.id, "kind": spell.kind,
+                "started_on": spell.start, "ended_on": spell.end})
+    return [(Staff, staff_rows), (Room, room_rows), (Bed, bed_rows), (Resident, resident_rows),
+            (BedAssignment, bed_assignments), (ContactAssignment, contact_assignments)]
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _write(db: Database, demo: _Demo, password_hash: str,
+           cancel: threading.Event | None) -> Iterator[Progress]:
+    tables = _rows(demo, db.device_id, password_hash)
+    total = sum(len(rows) for _model, rows in tables)
+    done = 0
+    message = _("Saving the demo centre")
+    with db.unit(SYSTEM, audit=False) as session:
+        for model, rows in tables:
+            for start in range(0, len(rows), BATCH_SIZE):
+                if cancel is not None and cancel.is_set():
+                    raise _Cancelled
+                batch = rows[start:start + BATCH_SIZE]
+                session.execute(insert(model), batch)
+                done += len(batch)
+                yield Progress(message, done, total)
+        # The centre and its first administrator were made by the services just now;
+        # date them back to when the centre opened.
+        session.execute(update(Centre).values(created_at=demo.founded_at,
+                                              updated_at=demo.founded_at))
+        session.execute(update(Staff).where(Staff.username == ADMIN_USERNAME)
+                        .values(created_at=demo.founded_at, updated_at=demo.founded_at))
+        audit_entry(session, "create", "demo", None, {
+            "places": demo.places, "first_day": demo.first_day.isoformat(),
+            "last_day": demo.today.isoformat(), "residents": len(demo.stays),
+            "staff": len(demo.staff) + 1}, summary="demo centre generated")
+
+
+# --- the entry points -----------------------------------------------------------------
+
+def _partial_path(db_path: Path) -> Path:
+    return Path(f"{db_path}.partial")
+
+
+def _remove_sqlite_files(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        candidate.unlink(missing_ok=True)
+
+
+def _to_single_file(path: Path) -> None:
+    """Fold the write-ahead log into the file, so renaming it moves the whole database
+    (the program switches back to WAL when it opens the file)."""
+    connection = sqlite3.connect(str(path))
+    try:
+        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    finally:
+        connection.close()
+    if str(mode).lower() != "delete":
+        raise RuntimeError(f"{path} is still in use; cannot finish the demo database")
+
+
+def _years_before(day: date, years: int) -> date:
+    return _birthday(day, day.year - years)
+
+
+def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
+             cancel: threading.Event | None = None,
+             today: date | None = None) -> Iterator[Progress | DemoResult]:
+    """Build a demo centre with ``places`` beds and ``years`` of history up to ``today``.
+
+    Yields ``Progress`` now and then and finally the ``DemoResult``. The database is built
+    in ``<db_path>.partial`` and renamed at the end; if ``cancel`` is set, the generator
+    stops without a result and leaves no file behind.
+    """
+    db_path = Path(db_path)
+    if places < 4 or years < 1:
+        raise ValueError("a demo centre needs at least 4 places and 1 year")
+    if db_path.exists() and db_path.stat().st_size > 0:
+        raise FileExistsError(str(db_path))
+    today = today or local_today()
+    latest_today = datetime.combine(today, time(23, 59), tzinfo=LOCAL_TZ).astimezone(UTC)
+    rng = random.Random(seed)
+    demo = _Demo(rng=rng, places=places, first_day=_years_before(today, years) + timedelta(1),
+                 today=today, latest=min(utcnow(), latest_today)
+                 if today == local_today() else latest_today)
+    partial = _partial_path(db_path)
+    _remove_sqlite_files(partial)
+    db: Database | None = None
+    finished = False
+    try:
+        yield Progress(_("Creating the centre and its staff"), 0, 1)
+        _make_rooms(demo)
+        _make_staff(demo)
+        _initial_population(demo)
+        yield from _simulate(demo, cancel)
+        if cancel is not None and cancel.is_set():
+            return
+        earliest = min([s.arrival for s in demo.stays] or [demo.first_day])
+        demo.founded_at = demo.moment(earliest - timedelta(days=rng.randint(60, 240)), 9, 12)
+
+        db = open_database(partial)
+        initialise_centre(db, centre_name=CENTRE_NAME, centre_code=CENTRE_CODE,
+                          admin_username=ADMIN_USERNAME, admin_full_name=_admin_name(rng),
+                          admin_password=DEMO_PASSWORD)
+        # Hashing costs ~0.1 s: every demo user shares the administrator's hash.
+        with db.read() as session:
+            password_hash = session.scalar(select(Staff.password_hash)
+                                           .where(Staff.username == ADMIN_USERNAME))
+        assert password_hash is not None
+        try:
+            yield from _write(db, demo, password_hash, cancel)
+        except _Cancelled:
+            return
+        db.close()
+        db = None
+        _to_single_file(partial)
+        os.replace(partial, db_path)
+        finished = True
+        yield _result(demo)
+    finally:
+        if db is not None:
+            db.close()
+        if not finished:
+            _remove_sqlite_files(partial)
+
+
+def _admin_name(rng: random.Random) -> str:
+    return f"{rng.choice(_DANISH_WOMEN)} {rng.choice(_DANISH_FAMILIES)}"
+
+
+def _result(demo: _Demo) -> DemoResult:
+    current = sum(1 for s in demo.stays if s.moved_out_on is None)
+    active = [s for s in demo.staff if s.until is None]
+    credentials = [(ADMIN_USERNAME, DEMO_PASSWORD, (Role.ADMINISTRATOR.value,))]
+    credentials += [(s.username, DEMO_PASSWORD, tuple(s.roles)) for s in active]
+    return DemoResult(
+        centre_name=CENTRE_NAME, centre_code=CENTRE_CODE, first_day=demo.first_day,
+        last_day=demo.today, staff=len(active) + 1, former_staff=len(demo.staff) - len(active),
+        residents_current=current, residents_former=len(demo.stays) - current,
+        arrivals=sum(1 for s in demo.stays if s.arrival >= demo.first_day),
+        departures=sum(1 for s in demo.stays if s.moved_out_on is not None),
+        room_changes=demo.room_changes, rooms=len(demo.rooms), beds=len(demo.beds),
+        credentials=credentials)
+
+
+def describe(result: DemoResult, db_path: Path) -> str:
+    """What was built, and the demo users with their password and roles."""
+    lines = [
+        _("Demo centre {name} ({code}) created in {path}.").format(
+            name=result.centre_name, code=result.centre_code, path=db_path),
+        _("Simulated {first} to {last}: {arrivals} arrivals, {departures} move-outs, "
+          "{changes} room changes.").format(
+            first=format_date(result.first_day), last=format_date(result.last_day),
+            arrivals=result.arrivals, departures=result.departures,
+            changes=result.room_changes),
+        _("Residents: {current} living here now, {former} former; {rooms} rooms with "
+          "{beds} beds.").format(current=result.residents_current,
+                                 former=result.residents_former, rooms=result.rooms,
+                                 beds=result.beds),
+        _("Staff: {staff} users, {former} former users (inactive).").format(
+            staff=result.staff, former=result.former_staff),
+        "",
+        _("Demo users (log in with the user name and password):"),
+    ]
+    header = (_("User name"), _("Password"), _("Roles"))
+    table = [header] + [(username, password, ", ".join(role_label(r) for r in roles))
+                        for username, password, roles in result.credentials]
+    widths = [max(len(row[i]) for row in table) for i in range(2)]
+    for row in table:
+        lines.append(f"  {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}".rstrip())
+    return "\n".join(lines)
