@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
 
             return AdminPage(self.ctx)
         text, explanation = next((t, e) for k, t, e in AREAS if k == key)
-        return NotYetPage(_(text), _(explanation or ""))
+        return NotYetPage(_(text), _(explanation) if explanation else "")
 
     def page(self, key: str) -> QWidget:
         if key not in self.pages:
