@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Bed, BedAssignment, ContactAssignment, Resident, Room, Staff
@@ -55,7 +55,18 @@ _primary = aliased(ContactAssignment)
 _primary_staff = aliased(Staff)
 
 
-def _base(flt: ResidentFilter) -> Select:
+def _searchable() -> ColumnElement[str]:
+    """Everything a filter word may match, as one string: one comparison per row and word."""
+    parts = [Resident.given_names, Resident.family_name, Resident.person_id,
+             func.coalesce(Resident.name_in_own_script, ""), Resident.nationality,
+             func.coalesce(Room.name, "")]
+    expression = parts[0]
+    for part in parts[1:]:
+        expression = expression + "\x1f" + part
+    return expression
+
+
+def _base(flt: ResidentFilter, dialect: str = "sqlite") -> Select:
     query = (select(Resident.id)
              .outerjoin(_open_bed, and_(_open_bed.resident_id == Resident.id,
                                         _open_bed.ended_on.is_(None),
@@ -75,16 +86,14 @@ def _base(flt: ResidentFilter) -> Select:
             select(ContactAssignment.resident_id).where(
                 ContactAssignment.staff_id == flt.contact_person_id,
                 ContactAssignment.ended_on.is_(None), ContactAssignment.deleted_at.is_(None))))
+    searchable = _searchable()
     for word in flt.text.split():
         pattern = f"%{_escape_like(word.lower())}%"
-        query = query.where(or_(
-            func.lower(Resident.given_names).like(pattern, escape="\\"),
-            func.lower(Resident.family_name).like(pattern, escape="\\"),
-            func.lower(Resident.person_id).like(pattern, escape="\\"),
-            func.lower(Resident.name_in_own_script).like(pattern, escape="\\"),
-            func.lower(Resident.nationality).like(pattern, escape="\\"),
-            func.lower(Room.name).like(pattern, escape="\\"),
-        ))
+        if dialect == "sqlite" and word.isascii():
+            # SQLite's LIKE ignores case for ASCII by itself: no function call per row.
+            query = query.where(searchable.like(pattern, escape="\\"))
+        else:
+            query = query.where(func.lower(searchable).like(pattern, escape="\\"))
     return query
 
 
@@ -92,13 +101,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def count(session: Session, flt: ResidentFilter) -> int:
-    return session.scalar(select(func.count()).select_from(_base(flt).subquery())) or 0
+    query = _base(flt, _dialect(session))
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def _order(sort: str, descending: bool) -> list:
+def _order(sort: str, descending: bool, dialect: str) -> list:
+    def folded(column: ColumnElement[str]) -> ColumnElement[str]:
+        # NOCASE is SQLite's built-in case folding: no Python call per row when sorting.
+        return column.collate("NOCASE") if dialect == "sqlite" else func.lower(column)
+
     columns = {
-        "name": [func.lower(Resident.family_name), func.lower(Resident.given_names)],
+        "name": [folded(Resident.family_name), folded(Resident.given_names)],
         "person_id": [Resident.person_id],
         "room": [func.length(Room.name), Room.name, Bed.label],
         "date_of_birth": [Resident.date_of_birth],
@@ -116,12 +134,23 @@ def _order(sort: str, descending: bool) -> list:
 
 def page(session: Session, flt: ResidentFilter, *, sort: str = "name", descending: bool = False,
          offset: int = 0, limit: int = 200) -> list[ResidentRow]:
-    query = (_base(flt)
+    return page_with_total(session, flt, sort=sort, descending=descending, offset=offset,
+                           limit=limit)[1]
+
+
+def page_with_total(session: Session, flt: ResidentFilter, *, sort: str = "name",
+                    descending: bool = False, offset: int = 0,
+                    limit: int = 200) -> tuple[int, list[ResidentRow]]:
+    """(number of matching residents, one page of them) from a single scan."""
+    query = (_base(flt, _dialect(session))
              .with_only_columns(
                  Resident.id, Resident.person_id, Resident.family_name, Resident.given_names,
                  Resident.name_in_own_script, Resident.date_of_birth, Resident.age_disputed,
                  Resident.nationality, Resident.phase, Resident.status, Resident.arrival_date,
                  Resident.moved_out_on, Room.name, Bed.label, _primary_staff.full_name,
-                 maintain_column_froms=True)
-             .order_by(*_order(sort, descending)).offset(offset).limit(limit))
-    return [ResidentRow(*row) for row in session.execute(query)]
+                 func.count().over(), maintain_column_froms=True)
+             .order_by(*_order(sort, descending, _dialect(session))).offset(offset).limit(limit))
+    rows = session.execute(query).all()
+    if not rows and offset:
+        return count(session, flt), []
+    return (rows[0][-1] if rows else 0), [ResidentRow(*row[:-1]) for row in rows]

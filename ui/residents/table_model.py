@@ -59,10 +59,9 @@ class ResidentTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.today = date.today()
         with self.db.read() as session:
-            self.total = resident_query.count(session, self.filter)
-            self.rows = resident_query.page(session, self.filter, sort=self.sort_key,
-                                            descending=self.descending, offset=0,
-                                            limit=PAGE_SIZE)
+            self.total, self.rows = resident_query.page_with_total(
+                session, self.filter, sort=self.sort_key, descending=self.descending, offset=0,
+                limit=PAGE_SIZE)
         self.endResetModel()
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802
