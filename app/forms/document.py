@@ -492,7 +492,7 @@ class SectionGroup(Flowable):
 
     def draw(self) -> None:
         y = self.height
-        for index, (flowable, (_w, h)) in enumerate(zip(self._content, self._sizes)):
+        for index, (flowable, (_w, h)) in enumerate(zip(self._content, self._sizes, strict=True)):
             if index:
                 y -= flowable.getSpaceBefore()
             y -= h

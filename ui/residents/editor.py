@@ -53,9 +53,7 @@ class ResidentEditor(QDialog):
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.save_draft)
         for widget in self._inputs():
-            signal = getattr(widget, "textChanged", None) or getattr(widget, "toggled", None) \
-                or getattr(widget, "currentIndexChanged", None) or getattr(widget, "dateChanged")
-            signal.connect(lambda *_args: self._draft_timer.start())
+            self._changed_signal(widget).connect(lambda *_args: self._draft_timer.start())
 
     # --- layout ------------------------------------------------------------------------
     def _build(self) -> None:
@@ -165,6 +163,16 @@ class ResidentEditor(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
+
+    @staticmethod
+    def _changed_signal(widget: QWidget):
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            return widget.textChanged
+        if isinstance(widget, QCheckBox):
+            return widget.toggled
+        if isinstance(widget, QComboBox):
+            return widget.currentIndexChanged
+        return widget.dateChanged
 
     def _inputs(self) -> list[QWidget]:
         return [self.person_id, self.given_names, self.family_name, self.name_in_own_script,

@@ -1,7 +1,7 @@
 """foundation: centre, staff, audit, residents, rooms
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-23
 """
 
