@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.db import Database, get_local_setting, set_local_setting, upgrade_to_head
@@ -39,6 +39,9 @@ def make_app() -> QApplication:
     app.setApplicationName("Centre Desk")
     app.setOrganizationName("Centre Desk")
     app.setWindowIcon(QIcon(str(RESOURCES_DIR / "icons" / "centredesk.svg")))
+    # Shift PCs may lack fonts for some residents' scripts; Qt falls back to these.
+    for font in sorted((RESOURCES_DIR / "fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(font))
     return app
 
 

@@ -40,7 +40,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageTemplate, 
 
 from app.formatting import format_datetime, utcnow
 from app.forms.fonts import (FONT, FONT_BOLD, base_is_rtl, has_rtl, register_fonts,
-                             reshape_only, shape)
+                             reshape_only, shape, with_fallback_fonts)
 from app.i18n import _, current_language
 
 # --- page geometry and colours ----------------------------------------------------------
@@ -160,7 +160,7 @@ class BidiParagraph(Flowable):
                            _wrap_logical(logical, style.fontName, style.fontSize, width))
         if base_is_rtl(self.text) and len(printed) > 1 and style.alignment == TA_LEFT:
             style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
-        text = "<br/>".join(printed)
+        text = with_fallback_fonts("<br/>".join(printed), style.fontName)
         self._paragraph = Paragraph(text, style)
         self._built_for = avail_width
         return self._paragraph
@@ -190,7 +190,8 @@ def para(text: str | None, style: ParagraphStyle, *, bold: bool = False) -> Flow
         style = ParagraphStyle(f"{style.name}-bold", parent=style, fontName=FONT_BOLD)
     if has_rtl(text):
         return BidiParagraph(text, style)
-    return Paragraph("<br/>".join(escape(line) for line in text.split("\n")), style)
+    return Paragraph(with_fallback_fonts("<br/>".join(escape(line) for line in text.split("\n")),
+                                         style.fontName), style)
 
 
 def value_text(value: object) -> str | None:

@@ -10,6 +10,7 @@ reportlab draws left to right. Text without right-to-left characters is left unt
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -19,7 +20,15 @@ from app.paths import FONTS_DIR
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
-_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+# DejaVu has no Ge'ez script: Tigrinya and Amharic names (Eritrean and Ethiopian minors)
+# are set in Noto Sans Ethiopic instead.
+ETHIOPIC = "NotoSansEthiopic"
+ETHIOPIC_BOLD = "NotoSansEthiopic-Bold"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
+               ETHIOPIC: "NotoSansEthiopic-Regular.ttf",
+               ETHIOPIC_BOLD: "NotoSansEthiopic-Bold.ttf"}
+_FALLBACK = {FONT: ETHIOPIC, FONT_BOLD: ETHIOPIC_BOLD}
+_ETHIOPIC_RUN = re.compile("[\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f]+")
 
 _lock = threading.Lock()
 _registered = False
@@ -138,6 +147,15 @@ def reshape_only(text: str) -> str:
     return _reshape(text) if has_rtl(text) else text
 
 
+def with_fallback_fonts(markup_text: str, font: str = FONT) -> str:
+    """Paragraph markup with runs of scripts the main font lacks set in a font that has them."""
+    fallback = _FALLBACK.get(font, ETHIOPIC)
+    return _ETHIOPIC_RUN.sub(lambda run: f'<font name="{fallback}">{run.group(0)}</font>',
+                             markup_text)
+
+
 def markup(text: str | None) -> str:
     """``text`` shaped and escaped for Paragraph markup; line breaks become ``<br/>``."""
-    return "<br/>".join(escape(line) for line in shape(text).split("\n")) if text else ""
+    if not text:
+        return ""
+    return with_fallback_fonts("<br/>".join(escape(line) for line in shape(text).split("\n")))

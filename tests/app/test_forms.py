@@ -278,3 +278,26 @@ def test_app_starts_without_reportlab_or_qt():
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
                             text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_geez_script_names_print_in_a_font_that_has_them(db, people, beds):
+    """Tigrinya names (Eritrean minors) must not print as empty boxes."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.services import residents
+    from app.services.forms import record_sheet_pdf
+    from tests.conftest import resident_input
+
+    name = "ዮናስ ተስፋዬ"
+    detail = residents.register_arrival(
+        db, people.coordinator, resident_input(name_in_own_script=name, given_names="Yonas",
+                                               family_name="Tesfaye", nationality="Eritrea"),
+        beds[0].id, today=date(2026, 11, 23))
+    pdf = record_sheet_pdf(db, people.coordinator, detail.id)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert name in reader.pages[0].extract_text()
+    fonts = {str(font["/BaseFont"]) for font in
+             reader.pages[0]["/Resources"]["/Font"].get_object().values()}
+    assert any("NotoSansEthiopic" in font for font in fonts), fonts
