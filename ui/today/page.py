@@ -42,7 +42,7 @@ class TodayPage(QWidget):
         self.summary = QLabel(objectName="today_summary")
         self.tree = QTreeWidget(objectName="duty_list")
         self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels([_("Urgency"), _("Due"), _("What to do")])
+        self.tree.setHeaderLabels([_("Urgency"), _("Deadline"), _("What to do")])
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.itemActivated.connect(self._activated)
         note = QLabel(_("Attendance rounds, missing-child reports, incident reports, plan reviews "
