@@ -105,6 +105,7 @@ class ResidentDetailView(QWidget):
         history_layout = QVBoxLayout(history)
         events = QListWidget()
         events.setObjectName("resident_history")
+        events.setWordWrap(True)
         for event in detail.history:
             events.addItem(f"{format_date(event.on)}  {event.text}")
         history_layout.addWidget(events)
