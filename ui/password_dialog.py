@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout,
+from PySide6.QtWidgets import (QDialog, QFormLayout, QLineEdit, QVBoxLayout,
                                QWidget)
 
 from app.errors import ValidationError
 from app.i18n import _
 from app.services import auth
 from ui.context import AppContext
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, save_cancel_buttons
 
 
 class ChangePasswordDialog(QDialog):
@@ -25,12 +25,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow(_("New password"), self.new)
         form.addRow(_("Repeat new password"), self.repeat)
         self.error = ErrorLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.submit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

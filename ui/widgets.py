@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit, QFormLayout, QLabel, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from app.formatting import local_today
-from app.i18n import current_language
+from app.i18n import _, current_language
 
 
 def to_qdate(value: date) -> QDate:
@@ -72,3 +74,17 @@ def heading(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], None],
+                        on_cancel: Callable[[], None] | None = None) -> QDialogButtonBox:
+    """Translated Save and Cancel buttons; Save runs ``on_save``, which closes on success."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                               | QDialogButtonBox.StandardButton.Cancel)
+    save = buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.setText(_("Save"))
+    save.setObjectName("save_button")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(on_cancel or dialog.reject)
+    return buttons

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QTableWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.errors import DomainError, ValidationError
@@ -14,7 +13,7 @@ from app.services import staff
 from app.services.staff import StaffView
 from ui.context import AppContext, Changes
 from ui.ops import show_error
-from ui.widgets import ErrorLabel, FieldErrors
+from ui.widgets import ErrorLabel, FieldErrors, save_cancel_buttons
 
 
 class StaffDialog(QDialog):
@@ -56,12 +55,7 @@ class StaffDialog(QDialog):
                 if code in self.role_boxes:
                     self.role_boxes[code].setChecked(True)
         self.general_error = ErrorLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.submit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.general_error)

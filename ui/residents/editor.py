@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
                                QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget)
 
@@ -19,7 +19,8 @@ from app.services import drafts, residents, rooms, staff
 from app.services.residents import ResidentDetail, ResidentInput
 from app.vocab import SEX_LABELS, label
 from ui.context import AppContext, Changes
-from ui.widgets import ErrorLabel, FieldErrors, date_edit, from_qdate, to_qdate
+from ui.widgets import (ErrorLabel, FieldErrors, date_edit, from_qdate, save_cancel_buttons,
+                        to_qdate)
 
 DRAFT_DELAY_MS = 400
 
@@ -150,13 +151,7 @@ class ResidentEditor(QDialog):
         scroll.setWidget(body)
         self.general_error = ErrorLabel()
         self.general_error.setObjectName("general_error")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("save_button")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.cancel)
+        buttons = save_cancel_buttons(self, self.submit, self.cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.general_error)

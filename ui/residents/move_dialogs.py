@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel,
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
 from app.errors import DomainError, ValidationError
@@ -13,7 +13,7 @@ from app.services import residents, rooms
 from app.services.residents import ResidentDetail
 from app.vocab import MOVE_OUT_REASON_LABELS, label
 from ui.context import AppContext, Changes
-from ui.widgets import ErrorLabel, FieldErrors, date_edit, from_qdate
+from ui.widgets import ErrorLabel, FieldErrors, date_edit, from_qdate, save_cancel_buttons
 
 
 class _ServiceDialog(QDialog):
@@ -25,12 +25,7 @@ class _ServiceDialog(QDialog):
         self.errors = FieldErrors()
         self.form = QFormLayout()
         self.general_error = ErrorLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(detail.display_name))
         layout.addLayout(self.form)
