@@ -182,3 +182,30 @@ def test_moving_out_keeps_the_resident_as_former(qtbot, make_window, people, bed
     page.include_former.setChecked(True)
     assert page.model.rowCount() == 1
     assert page.model.row_at(0).moved_out_on == local_today()
+
+
+def test_record_sheet_is_rendered_off_the_gui_thread_and_previewed(qtbot, make_window, people,
+                                                                   beds, monkeypatch):
+    from pypdf import PdfReader
+
+    from app.services import audit
+    from ui.forms.pdf_preview import PdfPreviewDialog
+
+    shown: list[PdfPreviewDialog] = []
+    monkeypatch.setattr(PdfPreviewDialog, "exec", lambda dialog: shown.append(dialog) or 0)
+    window = make_window(people.coordinator)
+    detail = _register(window.ctx.db, people.coordinator, beds[0])
+    page = window.go("residents")
+    page.apply_filter()
+    page.select(detail.id)
+    window.findChild(type(window.actions()[0]), "action_print_record_sheet").trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=15000)
+    dialog = shown[0]
+    qtbot.addWidget(dialog)
+    assert dialog.page_count() >= 1
+    target = page.ctx.db.path.parent / "sheet.pdf"
+    dialog.save_to(target)
+    text = "".join(p.extract_text() for p in PdfReader(str(target)).pages)
+    assert "12345-6" in text and "Karimi" in text
+    _total, rows = audit.browse(window.ctx.db, people.leader, audit.AuditFilter(action="print"))
+    assert [(row.entity_id, row.staff_name) for row in rows] == [(detail.id, "Sofie Koordinator")]
