@@ -350,6 +350,12 @@ ORIGINS: tuple[Origin, ...] = (
            _langs_vietnam, script_order="family_given"),
 )
 # Common Afghan and Arabic first given names that often come before another.
+# Nationalities as Danish staff type them into the register.
+NATIONALITY_AS_TYPED = {"Afghanistan": "Afghanistan", "Algeria": "Algeriet", "Eritrea": "Eritrea",
+                        "Iran": "Iran", "Iraq": "Irak", "Morocco": "Marokko",
+                        "Somalia": "Somalia", "Sudan": "Sudan", "Syria": "Syrien",
+                        "Ukraine": "Ukraine", "Vietnam": "Vietnam"}
+
 _FIRST_GIVEN = {"Afghanistan": ("Mohammad", "محمد"), "Syria": ("Mohammed", "محمد"),
                 "Iraq": ("Mohammed", "محمد"), "Sudan": ("Mohamed", "محمد")}
 
@@ -1036,7 +1042,8 @@ def _rows(demo: _Demo, device_id: uuid.UUID,
             "person_id": person.person_id, "given_names": person.given_names,
             "family_name": person.family_name, "name_in_own_script": person.own_script,
             "date_of_birth": person.date_of_birth, "age_disputed": person.age_disputed,
-            "sex": person.sex, "nationality": person.nationality,
+            "sex": person.sex,
+            "nationality": NATIONALITY_AS_TYPED.get(person.nationality, person.nationality),
             "languages": list(person.languages), "phase": _phase(stay, until),
             "arrival_date": stay.arrival,
             "status": stay.reason if stay.moved_out_on else STATUS_IN_RESIDENCE,
