@@ -66,7 +66,7 @@ def _changed_fields(obj: Synced) -> dict[str, list[Any]]:
     state = inspect(obj)
     changes: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in _SYNC_COLUMNS:
+        if attr.key in _SYNC_COLUMNS or attr.key in obj.__audit_ignored__:
             continue
         history = state.attrs[attr.key].history
         if not history.has_changes():
@@ -128,11 +128,9 @@ def before_flush(session: Session, _flush_context: Any, _instances: Any) -> None
         if not isinstance(obj, Synced) or not session.is_modified(obj, include_collections=False):
             continue
         changes = _changed_fields(obj)
-        if not changes:
-            continue
         obj.updated_at = now
         obj.updated_by_device = device_id
         obj.row_version = (obj.row_version or 0) + 1
-        if audited:
+        if audited and changes:
             action = "delete" if "deleted_at" in changes and obj.deleted_at is not None else "update"
             audit_entry(session, action, obj.__tablename__, obj.id, changes)

@@ -64,3 +64,5 @@ class Synced:
 
     # Fields the audit trail must never copy in clear text.
     __audit_redacted__: frozenset[str] = frozenset()
+    # Fields whose change another audit entry already records (e.g. the login itself).
+    __audit_ignored__: frozenset[str] = frozenset()

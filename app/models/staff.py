@@ -14,6 +14,7 @@ class Staff(Synced, Base):
     __tablename__ = "staff"
     __table_args__ = (Index("ix_staff_username", "username", unique=True),)
     __audit_redacted__ = frozenset({"password_hash"})
+    __audit_ignored__ = frozenset({"last_login_at"})
 
     username: Mapped[str] = mapped_column(String(64))
     full_name: Mapped[str] = mapped_column(String(200))

@@ -259,3 +259,12 @@ def test_password_hash_is_redacted_in_the_audit_trail(db, admin):
 def test_user_sets_own_language(db, admin):
     staff.set_language(db, admin, "da")
     assert row(db, Staff, admin.staff_id).language == "da"
+
+
+def test_a_login_is_one_audit_entry_not_also_a_change_of_the_user(db, admin):
+    from app.services import audit
+
+    auth.login(db, "admin", PASSWORD)
+    _total, rows = audit.browse(db, admin, audit.AuditFilter(entity="staff",
+                                                             entity_id=admin.staff_id))
+    assert [row.action for row in rows if row.action in ("login", "update")] == ["login", "login"]
