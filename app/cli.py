@@ -1,7 +1,8 @@
-"""The ``centredesk`` command: the GUI launcher and the headless commands.
+"""The ``centredesk`` command line: the headless commands, and the choice to start the GUI.
 
-``centredesk`` alone starts the GUI; ``ui`` is imported only then, so the headless
-commands work on a machine without Qt's system libraries.
+The core knows nothing of the GUI: ``ui.launcher`` (the console script) passes a
+``start_gui`` function in. Without one, as on a head-office server with only the core,
+``centredesk`` without a command says the desktop program is not installed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import os
 import sys
 from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, set_language
@@ -160,7 +162,11 @@ def _cmd_due(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+# (database path, self-test?, language or None) -> exit code
+GuiStarter = Callable[[Path, bool, str | None], int]
+
+
+def main(argv: list[str] | None = None, *, start_gui: GuiStarter | None = None) -> int:
     language = os.environ.get("CENTREDESK_LANG", DEFAULT_LANGUAGE)
     set_language(language if language in LANGUAGES else DEFAULT_LANGUAGE)
     args = _parser().parse_args(argv)
@@ -170,9 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         set_language(args.lang)
     db_path = Path(args.db).expanduser() if args.db else default_db_path()
     if args.command is None:
-        from ui.application import run_gui
-
-        return run_gui(db_path, self_test=args.self_test, language=args.lang)
+        if start_gui is None:
+            return _fail(_("the desktop program is not part of this installation; use one of "
+                           "the commands (centredesk --help)."))
+        return start_gui(db_path, args.self_test, args.lang)
     if args.command == "init":
         return _cmd_init(args, db_path)
     if args.command == "demo":

@@ -1,7 +1,7 @@
 """Entry point of the frozen Centre Desk bundle (see packaging/centredesk.spec).
 
 The bundle's ``centredesk`` program behaves exactly like the ``centredesk`` console script
-(``app.cli:main``). One extra, packaging-only switch exists: ``centredesk --bundle-check``
+(``ui.launcher:main``). One extra, packaging-only switch exists: ``centredesk --bundle-check``
 imports and exercises the libraries the application loads lazily (PDFs, right-to-left text,
 password hashing, holidays, migrations, locale data), so ``packaging/smoke_test.sh`` can
 prove they made it into the bundle before any screen that needs them is opened.
@@ -246,9 +246,9 @@ def _bundle_check() -> int:
 def main() -> int:
     if sys.argv[1:2] == ["--bundle-check"]:
         return _bundle_check()
-    from app.cli import main as cli_main
+    from ui.launcher import main as centredesk_main
 
-    return cli_main()
+    return centredesk_main()
 
 
 if __name__ == "__main__":

@@ -91,8 +91,7 @@ run "due (Danish, the default)" 0 due --db "$tmp/init.db"
 [ -s "$tmp/out" ] || fail "due printed nothing"
 echo "ok   due: $(head -1 "$tmp/out")"
 
-# NB: app/cli.py drops --lang/--db given *before* the command (the subcommand's defaults win),
-# so this runs in Danish; it passes while the Danish catalog is empty. See docs/packaging.md.
+# Options given before the command apply to it.
 run "--lang en due" 0 --lang en due --db "$tmp/init.db"
 expect_out "Nothing is due."
 echo "ok   --lang en due: $(head -1 "$tmp/out")"

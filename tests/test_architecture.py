@@ -12,9 +12,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_DIR = REPO_ROOT / "app"
 FORBIDDEN = ("PySide6", "shiboken6", "ui")
 
-# The one deliberate exception: ``centredesk`` without a command starts the GUI, and
-# imports it inside that branch only (app/cli.py, ``main``).
-ALLOWED_LAZY = {("app/cli.py", "ui.application")}
+# No exceptions: the GUI is plugged into app.cli by ui.launcher, never imported by app.
+ALLOWED_LAZY: set[tuple[str, str]] = set()
 
 _IMPORT_ALL = textwrap.dedent("""
     import importlib.abc

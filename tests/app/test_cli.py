@@ -215,3 +215,20 @@ def test_unknown_language_is_refused(tmp_path, capsys):
         cli.main(["due", "--db", str(tmp_path / "x.db"), "--lang", "fr"])
     assert caught.value.code == 2
     assert "fr" in capsys.readouterr().err
+
+
+def test_without_a_gui_plugged_in_the_bare_command_says_so(capsys, tmp_path):
+    from app.cli import main
+
+    assert main(["--db", str(tmp_path / "x.db")]) == 2
+    assert "desktop program is not part of this installation" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_options_before_the_bare_command_reach_the_gui_starter(tmp_path):
+    from app.cli import main
+
+    calls = []
+    assert main(["--lang", "en", "--db", str(tmp_path / "y.db"), "--self-test"],
+                start_gui=lambda *args: calls.append(args) or 0) == 0
+    assert calls == [(tmp_path / "y.db", True, "en")]

@@ -53,7 +53,7 @@ def test_language_switch_rebuilds_the_window_in_danish(make_window, people):
 
 def test_self_test_command_opens_the_main_window(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(tmp_path / "st.db"),
+    result = subprocess.run([sys.executable, "-m", "ui.launcher", "--db", str(tmp_path / "st.db"),
                              "--self-test"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "self-test: ok" in result.stdout
