@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from app.formatting import local_today
+from app.errors import DomainError, ValidationError
 from app.i18n import _, current_language
 
 
@@ -88,3 +89,24 @@ def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], None],
     buttons.accepted.connect(on_save)
     buttons.rejected.connect(on_cancel or dialog.reject)
     return buttons
+
+
+def run_form_call(call: Callable[[], object], errors: FieldErrors, general_error: ErrorLabel,
+                  *, summary: str | None = None) -> bool:
+    """Run a form's service call; show each problem under its field, the rest below the form.
+
+    ``summary`` is shown below the form when every problem has a field of its own.
+    Returns whether the call succeeded.
+    """
+    errors.clear()
+    general_error.show_error(None)
+    try:
+        call()
+    except ValidationError as problems:
+        rest = errors.show(problems.problems)
+        general_error.show_error("\n".join(rest) if rest else summary)
+        return False
+    except DomainError as error:
+        general_error.show_error(error.message)
+        return False
+    return True

@@ -5,14 +5,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.errors import DomainError, ValidationError
 from app.i18n import _
 from app.models.residents import SECTIONS
 from app.permissions import Permission
 from app.services import rooms
 from app.vocab import SECTION_LABELS, label
 from ui.context import AppContext, Changes
-from ui.widgets import ErrorLabel, FieldErrors
+from ui.widgets import ErrorLabel, FieldErrors, run_form_call
 
 
 class RoomsTab(QWidget):
@@ -64,16 +63,9 @@ class RoomsTab(QWidget):
         self.table.resizeColumnsToContents()
 
     def add_room(self) -> None:
-        self.errors.clear()
-        self.general_error.show_error(None)
-        try:
-            rooms.create_room(self.ctx.db, self.ctx.actor, self.name.text(),
-                              self.beds.text().split(","), section=self.section.currentData())
-        except ValidationError as problems:
-            self.general_error.show_error("\n".join(self.errors.show(problems.problems)))
-            return
-        except DomainError as error:
-            self.general_error.show_error(error.message)
+        if not run_form_call(lambda: rooms.create_room(
+                self.ctx.db, self.ctx.actor, self.name.text(), self.beds.text().split(","),
+                section=self.section.currentData()), self.errors, self.general_error):
             return
         self.name.clear()
         self.ctx.announce(Changes(rooms=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.errors import DomainError, ValidationError
+from app.errors import DomainError
 from app.formatting import format_datetime
 from app.i18n import _
 from app.permissions import Role, role_label
@@ -13,7 +13,7 @@ from app.services import staff
 from app.services.staff import StaffView
 from ui.context import AppContext, Changes
 from ui.ops import show_error
-from ui.widgets import ErrorLabel, FieldErrors, save_cancel_buttons
+from ui.widgets import ErrorLabel, FieldErrors, save_cancel_buttons, run_form_call
 
 
 class StaffDialog(QDialog):
@@ -62,27 +62,23 @@ class StaffDialog(QDialog):
         layout.addWidget(buttons)
 
     def submit(self) -> None:
+        if run_form_call(self._save, self.errors, self.general_error):
+            self.ctx.announce(Changes(staff=True))
+            self.accept()
+
+    def _save(self) -> None:
         roles = [code for code, box in self.role_boxes.items() if box.isChecked()]
-        try:
-            if self.existing is None:
-                staff.create_staff(self.ctx.db, self.ctx.actor, username=self.username.text(),
-                                   full_name=self.full_name.text(), password=self.password.text(),
-                                   roles=roles, phone=self.phone.text() or None)
-            else:
-                staff.update_staff(self.ctx.db, self.ctx.actor, self.existing.id,
-                                   full_name=self.full_name.text(), roles=roles,
-                                   active=self.active.isChecked(), phone=self.phone.text())
-                if self.password.text():
-                    staff.reset_password(self.ctx.db, self.ctx.actor, self.existing.id,
-                                         self.password.text())
-        except ValidationError as problems:
-            self.general_error.show_error("\n".join(self.errors.show(problems.problems)))
+        if self.existing is None:
+            staff.create_staff(self.ctx.db, self.ctx.actor, username=self.username.text(),
+                               full_name=self.full_name.text(), password=self.password.text(),
+                               roles=roles, phone=self.phone.text() or None)
             return
-        except DomainError as error:
-            self.general_error.show_error(error.message)
-            return
-        self.ctx.announce(Changes(staff=True))
-        self.accept()
+        staff.update_staff(self.ctx.db, self.ctx.actor, self.existing.id,
+                           full_name=self.full_name.text(), roles=roles,
+                           active=self.active.isChecked(), phone=self.phone.text())
+        if self.password.text():
+            staff.reset_password(self.ctx.db, self.ctx.actor, self.existing.id,
+                                 self.password.text())
 
 
 class StaffTab(QWidget):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
                                QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget)
 
-from app.errors import DomainError, ValidationError
+from app.errors import ValidationError
 from app.formatting import format_time
 from app.i18n import _
 from app.permissions import Permission
@@ -19,8 +19,8 @@ from app.services import drafts, residents, rooms, staff
 from app.services.residents import ResidentDetail, ResidentInput
 from app.vocab import SEX_LABELS, label
 from ui.context import AppContext, Changes
-from ui.widgets import (ErrorLabel, FieldErrors, date_edit, from_qdate, save_cancel_buttons,
-                        to_qdate)
+from ui.widgets import (ErrorLabel, FieldErrors, date_edit, from_qdate, run_form_call,
+                        save_cancel_buttons, to_qdate)
 
 DRAFT_DELAY_MS = 400
 
@@ -266,33 +266,27 @@ class ResidentEditor(QDialog):
 
     # --- actions -----------------------------------------------------------------------
     def submit(self) -> None:
-        self.errors.clear()
-        self.general_error.show_error(None)
-        try:
-            data = self.resident_input()
-            if self.detail is None:
-                bed = self.bed.currentData()
-                if not bed:
-                    raise ValidationError({"bed": _("Choose a free bed.")})
-                primary, secondary = self.primary.currentData(), self.secondary.currentData()
-                self.saved = residents.register_arrival(
-                    self.ctx.db, self.ctx.actor, data, uuid.UUID(bed),
-                    primary_contact_id=uuid.UUID(primary) if primary else None,
-                    secondary_contact_id=uuid.UUID(secondary) if secondary else None)
-            else:
-                self.saved = residents.update_resident(self.ctx.db, self.ctx.actor,
-                                                       self.detail.id, data)
-        except ValidationError as problems:
-            rest = self.errors.show(problems.problems)
-            self.general_error.show_error("\n".join(rest) if rest else
-                                          _("Please correct the fields marked in red."))
-            return
-        except DomainError as error:
-            self.general_error.show_error(error.message)
+        if not run_form_call(self._save, self.errors, self.general_error,
+                             summary=_("Please correct the fields marked in red.")):
             return
         drafts.discard_draft(self.ctx.db, self.ctx.actor, self.form_key)
         self.ctx.announce(Changes(residents=True))
         self.accept()
+
+    def _save(self) -> None:
+        data = self.resident_input()
+        if self.detail is not None:
+            self.saved = residents.update_resident(self.ctx.db, self.ctx.actor, self.detail.id,
+                                                   data)
+            return
+        bed = self.bed.currentData()
+        if not bed:
+            raise ValidationError({"bed": _("Choose a free bed.")})
+        primary, secondary = self.primary.currentData(), self.secondary.currentData()
+        self.saved = residents.register_arrival(
+            self.ctx.db, self.ctx.actor, data, uuid.UUID(bed),
+            primary_contact_id=uuid.UUID(primary) if primary else None,
+            secondary_contact_id=uuid.UUID(secondary) if secondary else None)
 
     def cancel(self) -> None:
         if self.is_dirty():

@@ -7,13 +7,13 @@ import uuid
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel,
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
-from app.errors import DomainError, ValidationError
 from app.i18n import _
 from app.services import residents, rooms
 from app.services.residents import ResidentDetail
 from app.vocab import MOVE_OUT_REASON_LABELS, label
 from ui.context import AppContext, Changes
-from ui.widgets import ErrorLabel, FieldErrors, date_edit, from_qdate, save_cancel_buttons
+from ui.widgets import (ErrorLabel, FieldErrors, date_edit, from_qdate, run_form_call,
+                        save_cancel_buttons)
 
 
 class _ServiceDialog(QDialog):
@@ -33,14 +33,7 @@ class _ServiceDialog(QDialog):
         layout.addWidget(buttons)
 
     def run_service(self, call) -> None:
-        try:
-            call()
-        except ValidationError as problems:
-            rest = self.errors.show(problems.problems)
-            self.general_error.show_error("\n".join(rest))
-            return
-        except DomainError as error:
-            self.general_error.show_error(error.message)
+        if not run_form_call(call, self.errors, self.general_error):
             return
         self.ctx.announce(Changes(residents=True))
         self.accept()
