@@ -41,6 +41,10 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     CONFIGURE_CENTRE = "configure_centre"
     PRINT_RECORD_SHEET = "print_record_sheet"
+    TAKE_ROUNDS = "take_rounds"
+    PLAN_ROUNDS = "plan_rounds"
+    MANAGE_LEAVE = "manage_leave"
+    HANDLE_MISSING = "handle_missing"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -56,21 +60,29 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.VIEW_AUDIT: N_("browse the audit trail"),
     Permission.CONFIGURE_CENTRE: N_("change the centre's settings"),
     Permission.PRINT_RECORD_SHEET: N_("print a resident's record sheet"),
+    Permission.TAKE_ROUNDS: N_("take attendance rounds"),
+    Permission.PLAN_ROUNDS: N_("change the times of the attendance rounds"),
+    Permission.MANAGE_LEAVE: N_("register approved leave"),
+    Permission.HANDLE_MISSING: N_("report a resident missing and record the reports"),
 }
 
 P = Permission
+# Everyone on a shift takes rounds and acts on a missing child, night staff included.
+_ON_SHIFT = frozenset({P.TAKE_ROUNDS, P.HANDLE_MISSING})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Reception registers arrivals and keeps rooms and the register's basic facts right.
     Role.RECEPTION: frozenset({P.VIEW_RESIDENTS, P.REGISTER_ARRIVAL, P.EDIT_RESIDENT,
-                               P.CHANGE_ROOM, P.PRINT_RECORD_SHEET}),
+                               P.CHANGE_ROOM, P.PRINT_RECORD_SHEET, P.MANAGE_LEAVE}) | _ON_SHIFT,
     # Contact persons keep the representative informed, so they may correct the details.
     Role.CONTACT_PERSON: frozenset({P.VIEW_RESIDENTS, P.EDIT_RESIDENT, P.EDIT_REPRESENTATIVE,
-                                    P.PRINT_RECORD_SHEET}),
-    # Night staff are often alone: they see who lives here, and change nothing in the register.
-    Role.NIGHT_STAFF: frozenset({P.VIEW_RESIDENTS}),
+                                    P.PRINT_RECORD_SHEET, P.MANAGE_LEAVE}) | _ON_SHIFT,
+    # Night staff are often alone: they see who lives here and change nothing in the register,
+    # but take the night round and act on a missing child.
+    Role.NIGHT_STAFF: frozenset({P.VIEW_RESIDENTS}) | _ON_SHIFT,
     Role.SOCIAL_COORDINATOR: frozenset({P.VIEW_RESIDENTS, P.REGISTER_ARRIVAL, P.EDIT_RESIDENT,
                                         P.EDIT_REPRESENTATIVE, P.CHANGE_ROOM, P.MOVE_OUT,
-                                        P.ASSIGN_CONTACT_PERSONS, P.PRINT_RECORD_SHEET}),
+                                        P.ASSIGN_CONTACT_PERSONS, P.PRINT_RECORD_SHEET,
+                                        P.MANAGE_LEAVE}) | _ON_SHIFT,
     Role.CENTRE_LEADER: frozenset(Permission),
     Role.ADMINISTRATOR: frozenset({P.VIEW_RESIDENTS, P.MANAGE_ROOMS, P.MANAGE_STAFF,
                                    P.VIEW_AUDIT, P.CONFIGURE_CENTRE}),

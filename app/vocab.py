@@ -23,6 +23,24 @@ SECTION_LABELS = {"general": N_("General"), "street_oriented": N_("Street-orient
 CONTACT_KIND_LABELS = {"primary": N_("Primary contact person"),
                        "secondary": N_("Secondary contact person")}
 PHASE_LABELS = {1: N_("Phase 1"), 2: N_("Phase 2"), 3: N_("Phase 3")}
+ROUND_SLOT_LABELS = {"morning": N_("Morning round"), "afternoon": N_("Afternoon round"),
+                     "evening": N_("Evening round")}
+MARK_LABELS = {"present": N_("Present"), "absent": N_("Absent"), "leave": N_("Approved leave"),
+               "school": N_("At school/activity"), "hospital": N_("In hospital"),
+               "other": N_("Other")}
+MARK_SOURCE_LABELS = {"screen": N_("On the round screen"), "paper": N_("From the paper sheet"),
+                      "leave": N_("From approved leave")}
+LEAVE_KIND_LABELS = {"family_visit": N_("Weekend/visit with family"),
+                     "private_accommodation_trial": N_("Private accommodation trial"),
+                     "hospital": N_("Hospital"), "school_trip": N_("School trip/camp"),
+                     "other": N_("Other leave")}
+MISSING_REPORT_LABELS = {"ibs": N_("Registered as missing in IBS"),
+                         "police": N_("Reported to the police"),
+                         "municipality": N_("Reported to the municipality"),
+                         "agency": N_("Reported to the Agency"),
+                         "representative": N_("Personal representative informed")}
+CASE_CLOSE_LABELS = {"returned": N_("Returned to the centre"),
+                     "left_responsibility": N_("Left the centre's responsibility")}
 
 
 def label(table: dict, code: object) -> str:

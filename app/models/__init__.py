@@ -1,10 +1,11 @@
 """Typed SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
+from app.models.attendance import AttendanceMark, AttendanceRound, Leave, MissingCase, MissingReport
 from app.models.audit import AuditEntry
 from app.models.base import Base, Synced, UTCDateTime
 from app.models.centre import Centre, LocalSetting
 from app.models.residents import Bed, BedAssignment, ContactAssignment, Draft, Resident, Room
 from app.models.staff import Staff
 
-__all__ = ["AuditEntry", "Base", "Bed", "BedAssignment", "Centre", "ContactAssignment", "Draft",
-           "LocalSetting", "Resident", "Room", "Staff", "Synced", "UTCDateTime"]
+__all__ = ["AttendanceMark", "AttendanceRound", "AuditEntry", "Base", "Bed", "BedAssignment", "Centre", "ContactAssignment", "Draft",
+           "Leave", "LocalSetting", "MissingCase", "MissingReport", "Resident", "Room", "Staff", "Synced", "UTCDateTime"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+import json
+
+from sqlalchemy import JSON, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Synced
+from app.rules.rounds import DEFAULT_ROUND_TIMES
 
 DEFAULT_IDLE_LOCK_MINUTES = 10
 
@@ -16,6 +19,10 @@ class Centre(Synced, Base):
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(20))
     idle_lock_minutes: Mapped[int] = mapped_column(default=DEFAULT_IDLE_LOCK_MINUTES)
+    # {"morning": "08:00", "afternoon": "15:00", "evening": "22:00"}, Copenhagen time.
+    round_times: Mapped[dict[str, str]] = mapped_column(
+        JSON, default=lambda: dict(DEFAULT_ROUND_TIMES),
+        server_default=text("'" + json.dumps(DEFAULT_ROUND_TIMES) + "'"))
 
 
 class LocalSetting(Base):

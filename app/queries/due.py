@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.formatting import LOCAL_TZ, format_date, to_local
+from app.formatting import LOCAL_TZ, format_date, format_datetime, to_local
 from app.i18n import N_, _
 from app.models import ContactAssignment, Resident
 from app.models.residents import CONTACT_PRIMARY, CONTACT_SECONDARY
 from app.rules.residents import ADULT_AGE
+from app.rules.rounds import ROUND_GRACE
+from app.vocab import MISSING_REPORT_LABELS, ROUND_SLOT_LABELS, label
 
 # Most urgent first.
 SEVERITIES = ("overdue", "due", "upcoming", "info")
@@ -31,7 +33,14 @@ DUTY_TITLES: dict[str, str] = {
     "assign_secondary_contact": N_("Assign a secondary contact person to {name}"),
     "register_representative": N_("Register the personal representative of {name}"),
     "turns_adult": N_("{name} turns 18 on {date}: plan the move to an adult centre"),
+    "missing_report": N_("{name} is missing: {report}"),
+    "missing_open": N_("{name} is missing since {time}: all reports made; record the return"),
+    "round_due": N_("Take the {round}: {marked} of {expected} marked"),
+    "round_incomplete": N_("The {round} is not complete: {marked} of {expected} marked"),
 }
+# Params stored as codes, shown as translated labels.
+PARAM_VOCAB: dict[str, dict[str, str]] = {"report": MISSING_REPORT_LABELS,
+                                          "round": ROUND_SLOT_LABELS}
 
 #: How long before an 18th birthday it appears on the Today page.
 ADULT_BIRTHDAY_NOTICE = timedelta(days=60)
@@ -52,10 +61,15 @@ class Duty:
         values = {"name": self.resident_name or "", **self.params}
         if isinstance(values.get("date"), date):
             values["date"] = format_date(values["date"])
+        if isinstance(values.get("time"), datetime):
+            values["time"] = format_datetime(values["time"])
+        for key, table in PARAM_VOCAB.items():
+            if key in values:
+                values[key] = label(table, values[key])
         return _(template).format(**values)
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "severity": self.severity,
+        return {"kind": self.kind, "params": {k: str(v) for k, v in self.params.items()}, "severity": self.severity,
                 "due_at": self.due_at.isoformat() if self.due_at else None,
                 "resident_id": str(self.resident_id) if self.resident_id else None,
                 "resident": self.resident_name, "title": self.title}
@@ -120,8 +134,37 @@ def _birthday(born: date, year: int) -> date:
         return date(year, 3, 1)
 
 
-DUTY_PROVIDERS: list[DutyProvider] = [contact_person_duties, representative_duties,
-                                      adult_birthday_duties]
+def missing_case_duties(session: Session, at: datetime) -> Iterable[Duty]:
+    """Every outstanding report of every open missing case, on every PC, for every role
+    (domain-rules §2): overdue from the deadline on, and never dismissed, only done."""
+    from app.services.missing import open_case_summaries
+
+    for case in open_case_summaries(session):
+        params = {"case_id": str(case.case_id)}
+        if not case.outstanding:
+            yield Duty("missing_open", "info", case.missing_since, case.resident_id, case.name,
+                       {**params, "time": case.missing_since})
+        for kind in case.outstanding:
+            yield Duty("missing_report", case.urgency(at), case.due_at, case.resident_id,
+                       case.name, {**params, "report": kind})
+
+
+def round_duties(session: Session, at: datetime) -> Iterable[Duty]:
+    """Today's rounds that are planned by now and not complete."""
+    from app.services.attendance import day_status
+
+    for status in day_status(session, to_local(at).date()):
+        if status.planned_at > at or status.complete:
+            continue
+        severity = "overdue" if status.planned_at + ROUND_GRACE <= at else "due"
+        yield Duty("round_incomplete" if severity == "overdue" else "round_due", severity,
+                   status.planned_at, params={"round": status.slot, "marked": status.marked,
+                                              "expected": status.expected,
+                                              "round_id": str(status.round_id or "")})
+
+
+DUTY_PROVIDERS: list[DutyProvider] = [missing_case_duties, round_duties, contact_person_duties,
+                                      representative_duties, adult_birthday_duties]
 
 
 def due_duties(session: Session, at: datetime) -> list[Duty]:
@@ -130,8 +173,10 @@ def due_duties(session: Session, at: datetime) -> list[Duty]:
         raise ValueError("naive datetime: give the moment with its timezone")
     duties = [duty for provider in DUTY_PROVIDERS for duty in provider(session, at)]
     far_future = datetime.max.replace(tzinfo=LOCAL_TZ)
-    return sorted(duties, key=lambda d: (SEVERITIES.index(d.severity), d.due_at or far_future,
-                                         d.resident_name or ""))
+    # A missing child comes before anything else of the same urgency.
+    return sorted(duties, key=lambda d: (SEVERITIES.index(d.severity),
+                                         not d.kind.startswith("missing_"),
+                                         d.due_at or far_future, d.resident_name or ""))
 
 
 SEVERITY_LABELS = {"overdue": N_("Overdue"), "due": N_("Due"), "upcoming": N_("Upcoming"),

@@ -15,8 +15,14 @@ from app.errors import DomainError, NotFound, ValidationError
 from app.formatting import format_date, local_today
 from app.i18n import _
 from app.models import Bed, BedAssignment, ContactAssignment, Resident, Room, Staff
-from app.models.residents import (CONTACT_PRIMARY, CONTACT_SECONDARY, MOVE_OUT_REASONS, SEXES,
-                                  STATUS_IN_RESIDENCE, STATUSES)
+from app.models.residents import (
+    CONTACT_PRIMARY,
+    CONTACT_SECONDARY,
+    MOVE_OUT_REASONS,
+    SEXES,
+    STATUS_IN_RESIDENCE,
+    STATUSES,
+)
 from app.permissions import Permission, Role, require
 from app.rules.residents import ADULT_AGE, age_on
 from app.unit_of_work import Actor
