@@ -20,6 +20,7 @@ class Changes:
     staff: bool = False
     rooms: bool = False
     centre: bool = False
+    attendance: bool = False
     audit: bool = True
 
 

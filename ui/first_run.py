@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizard, QWizardPage,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from app.db import Database
 from app.errors import ValidationError
@@ -66,7 +73,7 @@ class _AdminPage(QWizardPage):
         self.registerField("admin_username*", self.username)
         self.registerField("admin_full_name*", self.full_name)
 
-    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+    def validatePage(self) -> bool:
         if self.password.text() != self.repeat.text():
             self.error.show_error(_("The two passwords differ."))
             return False

@@ -6,7 +6,7 @@ save a draft before another user takes over.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
 from ui.widgets import ErrorLabel, heading
@@ -31,7 +31,7 @@ class IdleWatcher(QObject):
         self.timer.setInterval(max(1, minutes) * 60_000)
         self.timer.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS and self.timer.isActive():
             self.timer.start()
         return False

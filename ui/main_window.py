@@ -7,12 +7,22 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import (QApplication, QDialog, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
-                               QToolBar, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
 
 from app.i18n import LANGUAGE_NAMES, N_, _, current_language
-from app.permissions import role_label
+from app.permissions import Permission, role_label
 from app.services import auth
 from app.services import staff as staff_service
 from ui.context import AppContext, Changes
@@ -23,10 +33,7 @@ from ui.not_yet_page import NotYetPage
 AREAS: list[tuple[str, str, str | None]] = [
     ("today", N_("Today"), None),
     ("residents", N_("Residents"), None),
-    ("rounds", N_("Rounds"), N_(
-        "Attendance rounds three times a day and missing-resident cases with their reporting "
-        "deadlines are not available in this version yet. Until then, keep using the paper "
-        "round sheet and report missing residents as the procedure describes.")),
+    ("rounds", N_("Rounds"), None),
     ("notes", N_("Notes & plans"), N_(
         "Shift observations, development plans, social reports and the handover form are not "
         "available in this version yet.")),
@@ -137,6 +144,12 @@ class MainWindow(QMainWindow):
                                     lambda: self._residents("print_record_sheet"), "Ctrl+P",
                                     "action_print_record_sheet"))
 
+        menu = self.menuBar().addMenu(_("R&ounds"))
+        menu.addAction(self._action(_("Take the current round"), self.take_round, "Ctrl+R",
+                                    "action_take_round"))
+        menu.addAction(self._action(_("Missing residents"), lambda: self._rounds_tab("missing")))
+        menu.addAction(self._action(_("Approved leave"), lambda: self._rounds_tab("leave")))
+
         menu = self.menuBar().addMenu(_("&Go"))
         for number, (key, text, _explanation) in enumerate(AREAS, start=1):
             menu.addAction(self._action(_(text), lambda key=key: self.go(key), f"Alt+{number}",
@@ -165,6 +178,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.findChild(QAction, "action_go_today"))
         toolbar.addAction(self.findChild(QAction, "action_go_residents"))
         toolbar.addAction(self.findChild(QAction, "action_new_arrival"))
+        toolbar.addAction(self.findChild(QAction, "action_take_round"))
         toolbar.addSeparator()
         toolbar.addAction(self.findChild(QAction, "action_lock"))
         self.addToolBar(toolbar)
@@ -176,11 +190,21 @@ class MainWindow(QMainWindow):
 
             page = TodayPage(self.ctx)
             page.open_resident.connect(self.open_resident)
+            page.open_case.connect(self.open_case)
+            page.open_rounds.connect(lambda: self.go("rounds"))
             return page
         if key == "residents":
             from ui.residents.page import ResidentsPage
 
             return ResidentsPage(self.ctx)
+        if key == "rounds":
+            if not self.ctx.can(Permission.TAKE_ROUNDS):
+                return NotYetPage(_("Rounds"), _(
+                    "Your role does not take attendance rounds. Missing residents still show "
+                    "on the Today page."))
+            from ui.rounds.page import RoundsPage
+
+            return RoundsPage(self.ctx)
         if key == "admin":
             from ui.admin.page import AdminPage
 
@@ -216,6 +240,11 @@ class MainWindow(QMainWindow):
     def current_area(self) -> str:
         return AREAS[max(self.stack.currentIndex(), 0)][0]
 
+    def _rounds_tab(self, name: str) -> None:
+        page = self.go("rounds")
+        if hasattr(page, name):
+            page.tabs.setCurrentWidget(getattr(page, name))
+
     def _residents(self, method: str) -> None:
         if self.locked:
             return
@@ -224,8 +253,18 @@ class MainWindow(QMainWindow):
     def open_resident(self, resident_id: uuid.UUID) -> None:
         self.go("residents").show_resident(resident_id)
 
+    def open_case(self, case_id: uuid.UUID) -> None:
+        from ui.rounds.missing_dialogs import MissingCaseDialog
+
+        MissingCaseDialog(self.ctx, case_id, self).exec()
+
+    def take_round(self) -> None:
+        if self.locked or not self.ctx.can(Permission.TAKE_ROUNDS):
+            return
+        self.go("rounds").take_current_round()
+
     def refresh(self) -> None:
-        self.ctx.announce(Changes(residents=True, staff=True, rooms=True))
+        self.ctx.announce(Changes(residents=True, staff=True, rooms=True, attendance=True))
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.centre and self.ctx.centre is not None:
@@ -301,7 +340,7 @@ class MainWindow(QMainWindow):
         else:
             self.build()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if getattr(self, "overlay", None) is not None and self.overlay.isVisible():
             self.overlay.setGeometry(self.centralWidget().rect())
@@ -322,6 +361,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         lines = [_("Ctrl+F  find a resident"), _("Ctrl+N  new arrival"),
                  _("Ctrl+E  correct the chosen resident"), _("Ctrl+P  print the record sheet"),
+                 _("Ctrl+R  take the current attendance round"),
                  _("Alt+1 … Alt+9  go to an area"), _("Ctrl+L  lock the screen"),
                  _("Ctrl+Shift+U  switch user"), _("F5  refresh")]
         QMessageBox.information(self, _("Keyboard shortcuts"), "\n".join(lines))
@@ -334,7 +374,7 @@ class MainWindow(QMainWindow):
             "minor asylum seekers.\nDevice id: {device}").format(
                 version=__version__, device=self.ctx.db.device_id))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible() and hasattr(dialog, "save_draft"):
                 dialog.save_draft()

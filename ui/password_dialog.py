@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QFormLayout, QLineEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from app.errors import ValidationError
 from app.i18n import _

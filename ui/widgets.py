@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, Qt
 from collections.abc import Callable
+from datetime import date, datetime
 
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from PySide6.QtCore import QDate, QDateTime, Qt, QTimeZone
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QWidget,
+)
 
-from app.formatting import local_today
 from app.errors import DomainError, ValidationError
+from app.formatting import local_today
 from app.i18n import _, current_language
 
 
@@ -110,3 +117,29 @@ def run_form_call(call: Callable[[], object], errors: FieldErrors, general_error
         general_error.show_error(error.message)
         return False
     return True
+
+
+_COPENHAGEN = b"Europe/Copenhagen"
+
+
+def datetime_edit(value: datetime | None = None, parent: QWidget | None = None) -> QDateTimeEdit:
+    """A date-and-time field in Copenhagen time, whatever the PC's own zone is set to."""
+    from app.formatting import utcnow
+
+    edit = QDateTimeEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setTimeZone(QTimeZone(_COPENHAGEN))
+    edit.setDisplayFormat("dd.MM.yyyy HH:mm" if current_language() == "da" else "dd/MM/yyyy HH:mm")
+    set_datetime(edit, value or utcnow())
+    return edit
+
+
+def set_datetime(edit: QDateTimeEdit, value: datetime) -> None:
+    edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(value.timestamp()), QTimeZone(_COPENHAGEN)))
+
+
+def edit_datetime(edit: QDateTimeEdit) -> datetime:
+    """The aware moment in the field (seconds dropped)."""
+    from app.formatting import LOCAL_TZ
+
+    return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), LOCAL_TZ)

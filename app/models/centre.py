@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from sqlalchemy import JSON, String, Text, text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Synced
@@ -21,8 +19,7 @@ class Centre(Synced, Base):
     idle_lock_minutes: Mapped[int] = mapped_column(default=DEFAULT_IDLE_LOCK_MINUTES)
     # {"morning": "08:00", "afternoon": "15:00", "evening": "22:00"}, Copenhagen time.
     round_times: Mapped[dict[str, str]] = mapped_column(
-        JSON, default=lambda: dict(DEFAULT_ROUND_TIMES),
-        server_default=text("'" + json.dumps(DEFAULT_ROUND_TIMES) + "'"))
+        JSON, default=lambda: dict(DEFAULT_ROUND_TIMES))
 
 
 class LocalSetting(Base):

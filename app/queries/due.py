@@ -35,8 +35,8 @@ DUTY_TITLES: dict[str, str] = {
     "turns_adult": N_("{name} turns 18 on {date}: plan the move to an adult centre"),
     "missing_report": N_("{name} is missing: {report}"),
     "missing_open": N_("{name} is missing since {time}: all reports made; record the return"),
-    "round_due": N_("Take the {round}: {marked} of {expected} marked"),
-    "round_incomplete": N_("The {round} is not complete: {marked} of {expected} marked"),
+    "round_due": N_("{round} due now: {marked} of {expected} marked"),
+    "round_incomplete": N_("{round} not complete: {marked} of {expected} marked"),
 }
 # Params stored as codes, shown as translated labels.
 PARAM_VOCAB: dict[str, dict[str, str]] = {"report": MISSING_REPORT_LABELS,
@@ -168,14 +168,15 @@ DUTY_PROVIDERS: list[DutyProvider] = [missing_case_duties, round_duties, contact
 
 
 def due_duties(session: Session, at: datetime) -> list[Duty]:
-    """All duties at the moment ``at`` (aware), most urgent first."""
+    """All duties at the moment ``at`` (aware): missing residents first, then most urgent."""
     if at.tzinfo is None:
         raise ValueError("naive datetime: give the moment with its timezone")
     duties = [duty for provider in DUTY_PROVIDERS for duty in provider(session, at)]
     far_future = datetime.max.replace(tzinfo=LOCAL_TZ)
-    # A missing child comes before anything else of the same urgency.
-    return sorted(duties, key=lambda d: (SEVERITIES.index(d.severity),
-                                         not d.kind.startswith("missing_"),
+    # A missing child comes before anything else (domain-rules §2: the reports must not be
+    # overlooked), then the rest by urgency.
+    return sorted(duties, key=lambda d: (not d.kind.startswith("missing_"),
+                                         SEVERITIES.index(d.severity),
                                          d.due_at or far_future, d.resident_name or ""))
 
 

@@ -56,6 +56,9 @@ def report_due(birth_date: date, missing_since: datetime, *, special_concern: bo
 
 def report_urgency(due_at: datetime, now: datetime) -> str:
     """``overdue`` once the deadline has come, ``due`` within ``SOON`` of it, else ``upcoming``."""
+    # In UTC: two Copenhagen times would compare on the wall clock (PEP 495), wrong by an
+    # hour in the repeated hour of the night summer time ends.
+    due_at, now = due_at.astimezone(UTC), now.astimezone(UTC)
     if due_at <= now:
         return "overdue"
     if due_at - now <= SOON:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import NotFound, ValidationError
-from app.formatting import format_datetime, local_today, utcnow
+from app.formatting import format_date, format_datetime, format_time, local_today, utcnow
 from app.i18n import _
 from app.models import (
     AttendanceMark,
@@ -132,8 +132,9 @@ class RoundView:
 
     @property
     def title(self) -> str:
-        return _("{round}, {date}").format(round=slot_label(self.slot),
-                                           date=format_datetime(self.planned_at, "medium"))
+        return _("{round}, {date} {time}").format(
+            round=slot_label(self.slot), date=format_date(self.planned_at),
+            time=format_time(self.planned_at))
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ class RoundStatus:
 
     @property
     def complete(self) -> bool:
-        return self.round_id is not None and self.marked >= self.expected
+        """Every resident has a mark; a day with nobody in residence has nothing to check."""
+        return self.expected == 0 or (self.round_id is not None and self.marked >= self.expected)
 
 
 def _in_residence_on(day: date):

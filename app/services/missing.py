@@ -314,10 +314,12 @@ def close_case(db: Database, actor: Actor, case_id: uuid.UUID, *, closed_at: dat
         if case.closed_at is not None:
             raise DomainError(_("The case was closed on {time} already.").format(
                 time=format_datetime(case.closed_at)))
-        if closed_at < case.missing_since:
+        # Times are typed to the minute: the minute the case opened is not "before" it.
+        if closed_at < case.missing_since.replace(second=0, microsecond=0):
             raise ValidationError({"closed_at": _(
                 "The time of return is before the resident went missing ({time}).").format(
                     time=format_datetime(case.missing_since))})
+        closed_at = max(closed_at, case.missing_since)
         case.closed_at, case.close_reason, case.close_note = closed_at, reason, note
         case.closed_by = actor.staff_id
         resident = session.get(Resident, case.resident_id)
@@ -325,3 +327,14 @@ def close_case(db: Database, actor: Actor, case_id: uuid.UUID, *, closed_at: dat
             resident.status = STATUS_IN_RESIDENCE
         session.flush()
         return _summaries(session, [case])[0]
+
+
+def recent_cases(db: Database, actor: Actor, *, since: datetime) -> list[CaseSummary]:
+    """Open cases and cases closed since ``since``, the most recent first."""
+    require(actor, Permission.HANDLE_MISSING)
+    with db.read() as session:
+        cases = list(session.scalars(select(MissingCase).where(
+            MissingCase.deleted_at.is_(None),
+            (MissingCase.closed_at.is_(None)) | (MissingCase.closed_at >= since))))
+        return sorted(_summaries(session, cases),
+                      key=lambda c: (c.is_open is False, -c.missing_since.timestamp()))

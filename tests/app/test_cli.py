@@ -149,7 +149,8 @@ def test_due_json(centre_with_duties, capsys):
     assert mine["assign_primary_contact"]["severity"] == "overdue"
     assert mine["assign_primary_contact"]["title"] == \
         "Assign a primary contact person to Ahmad Karimi"
-    assert all(set(d) == {"kind", "severity", "due_at", "resident_id", "resident", "title"}
+    assert all(set(d) == {"kind", "severity", "due_at", "resident_id", "resident", "title",
+                          "params"}
                for d in duties)
 
 
@@ -168,7 +169,10 @@ def test_due_as_text(centre_with_duties, capsys):
     assert cli.main(["due", "--db", str(path), "--lang", "en",
                      "--at", "2026-11-20T12:00:00+01:00"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3
+    # Three duties about the resident, and the morning round nobody has taken.
+    assert len(lines) == 4
+    assert any("[Overdue]" in line and "Morning round not complete: 0 of 1 marked" in line
+               for line in lines)
     assert any("[Overdue]" in line and "Assign a primary contact person to Ahmad Karimi" in line
                for line in lines)
 

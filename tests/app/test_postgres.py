@@ -474,6 +474,8 @@ def test_due_duties_on_postgres(pg_db: Database, register: Register) -> None:
     with pg_db.read() as session:
         duties = due.due_duties(session, utcnow())
     by_resident: dict[uuid.UUID | None, set[str]] = {}
+    # Today's attendance rounds depend on the hour this runs; they are tested with the rounds.
+    duties = [duty for duty in duties if not duty.kind.startswith("round_")]
     for duty in duties:
         by_resident.setdefault(duty.resident_id, set()).add(duty.kind)
         assert duty.due_at is not None and duty.due_at.tzinfo is not None

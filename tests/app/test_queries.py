@@ -246,8 +246,9 @@ def _at(day: date, hour: int = 12) -> datetime:
 
 
 def _duties(db, at):
+    """The resident duties; the attendance rounds' own duties are tested with the rounds."""
     with db.read() as session:
-        return due_duties(session, at)
+        return [d for d in due_duties(session, at) if not d.kind.startswith("round_")]
 
 
 def _kinds(duties, resident_id):
@@ -364,7 +365,8 @@ def test_naive_moment_is_refused(db):
 def test_duty_as_json(db, people, beds):
     ahmad = register_arrival(db, people.coordinator, resident_input(), beds[0].id, today=TODAY)
     data = _kinds(_duties(db, _at(TODAY)), ahmad.id)["assign_primary_contact"].as_json()
-    assert set(data) == {"kind", "severity", "due_at", "resident_id", "resident", "title"}
+    assert set(data) == {"kind", "severity", "due_at", "resident_id", "resident", "title",
+                         "params"}
     assert data["kind"] == "assign_primary_contact"
     assert data["severity"] == "overdue"
     assert datetime.fromisoformat(data["due_at"]) == datetime(2026, 11, 1, tzinfo=LOCAL_TZ)

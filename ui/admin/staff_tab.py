@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import DomainError
 from app.formatting import format_datetime
@@ -13,7 +24,7 @@ from app.services import staff
 from app.services.staff import StaffView
 from ui.context import AppContext, Changes
 from ui.ops import show_error
-from ui.widgets import ErrorLabel, FieldErrors, save_cancel_buttons, run_form_call
+from ui.widgets import ErrorLabel, FieldErrors, run_form_call, save_cancel_buttons
 
 
 class StaffDialog(QDialog):

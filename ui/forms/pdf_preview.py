@@ -17,8 +17,17 @@ import pypdfium2 as pdfium
 from PySide6.QtCore import QRect, QSize, QSizeF, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.i18n import _, ngettext
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QLabel, QListWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QListWidget, QVBoxLayout, QWidget
 
 from app.formatting import format_date
 from app.i18n import _
 from app.services.residents import ResidentDetail
-from app.vocab import (MOVE_OUT_REASON_LABELS, PHASE_LABELS, SEX_LABELS, STATUS_LABELS, label)
+from app.vocab import MOVE_OUT_REASON_LABELS, PHASE_LABELS, SEX_LABELS, STATUS_LABELS, label
 from ui.widgets import heading
 
 

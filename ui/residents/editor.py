@@ -7,9 +7,21 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import ValidationError
 from app.formatting import format_time
@@ -19,8 +31,15 @@ from app.services import drafts, residents, rooms, staff
 from app.services.residents import ResidentDetail, ResidentInput
 from app.vocab import SEX_LABELS, label
 from ui.context import AppContext, Changes
-from ui.widgets import (ErrorLabel, FieldErrors, date_edit, from_qdate, run_form_call,
-                        save_cancel_buttons, to_qdate)
+from ui.widgets import (
+    ErrorLabel,
+    FieldErrors,
+    date_edit,
+    from_qdate,
+    run_form_call,
+    save_cancel_buttons,
+    to_qdate,
+)
 
 DRAFT_DELAY_MS = 400
 
@@ -306,7 +325,7 @@ class ResidentEditor(QDialog):
         return any(current[k] for k in ("person_id", "given_names", "family_name", "nationality",
                                         "representative_name"))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event) -> None:
         # Closing the window by its frame keeps the draft; only Cancel throws it away.
         self.save_draft()
         super().closeEvent(event)

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel,
-                               QPlainTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.i18n import _
 from app.services import residents, rooms
 from app.services.residents import ResidentDetail
 from app.vocab import MOVE_OUT_REASON_LABELS, label
 from ui.context import AppContext, Changes
-from ui.widgets import (ErrorLabel, FieldErrors, date_edit, from_qdate, run_form_call,
-                        save_cancel_buttons)
+from ui.widgets import (
+    ErrorLabel,
+    FieldErrors,
+    date_edit,
+    from_qdate,
+    run_form_call,
+    save_cancel_buttons,
+)
 
 
 class _ServiceDialog(QDialog):

@@ -5,9 +5,20 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QSplitter, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import DomainError
 from app.i18n import _, ngettext
@@ -73,6 +84,8 @@ class ResidentsPage(QWidget):
         self.room_button.clicked.connect(self.change_room)
         self.move_out_button.clicked.connect(self.move_out)
         self.print_button.clicked.connect(self.print_record_sheet)
+        self.attendance_button = QPushButton(_("Attendance"), objectName="attendance_button")
+        self.attendance_button.clicked.connect(self.show_attendance)
 
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
@@ -80,7 +93,7 @@ class ResidentsPage(QWidget):
         top.addWidget(self.count_label)
         actions = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.room_button, self.move_out_button,
-                       self.print_button):
+                       self.print_button, self.attendance_button):
             actions.addWidget(button)
         actions.addStretch(1)
         left = QWidget()
@@ -172,12 +185,22 @@ class ResidentsPage(QWidget):
         self.move_out_button.setEnabled(current and self.ctx.can(Permission.MOVE_OUT))
         self.print_button.setEnabled(detail is not None
                                      and self.ctx.can(Permission.PRINT_RECORD_SHEET))
+        self.attendance_button.setEnabled(detail is not None
+                                          and self.ctx.can(Permission.TAKE_ROUNDS))
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.residents or changes.rooms or changes.staff:
             self.apply_filter()
 
     # --- actions -----------------------------------------------------------------------
+    def show_attendance(self) -> None:
+        detail = self.detail.detail
+        if detail is None or not self.attendance_button.isEnabled():
+            return
+        from ui.rounds.history import AttendanceHistoryDialog
+
+        AttendanceHistoryDialog(self.ctx, detail.id, detail.display_name, self).exec()
+
     def new_arrival(self) -> None:
         if not self.ctx.can(Permission.REGISTER_ARRIVAL):
             return

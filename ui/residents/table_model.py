@@ -64,10 +64,10 @@ class ResidentTableModel(QAbstractTableModel):
                 limit=PAGE_SIZE)
         self.endResetModel()
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
         return not parent.isValid() and len(self.rows) < self.total
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if parent.isValid():
             return
         with self.db.read() as session:
@@ -92,13 +92,13 @@ class ResidentTableModel(QAbstractTableModel):
         self.reload()
 
     # --- Qt model --------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _(COLUMNS[section][0])

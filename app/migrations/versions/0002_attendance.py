@@ -139,6 +139,9 @@ def upgrade() -> None:
         # Existing centres get the default schedule (domain-rules §2).
         batch_op.add_column(sa.Column('round_times', sa.JSON(), nullable=False, server_default=sa.text(
             '\'{"morning": "08:00", "afternoon": "15:00", "evening": "22:00"}\'')))
+    with op.batch_alter_table('centre', schema=None) as batch_op:
+        # New centres get their times from the application, like the models say.
+        batch_op.alter_column('round_times', server_default=None)
 
     # ### end Alembic commands ###
 
