@@ -9,7 +9,7 @@ to the police station or be filled in by hand when the PC is down.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
@@ -17,26 +17,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from app.formatting import format_date, format_datetime, to_local, utcnow
-from app.forms.document import (
-    ACCENT,
-    INK,
-    RULE,
-    SHADE,
-    Block,
-    Layout,
-    PlaceholderBox,
-    Section,
-    Signatures,
-    form_styles,
-    para,
-    render_document,
-    table_style,
-    value_para,
-)
+from app.forms.document import (ACCENT, INK, RULE, SHADE, Block, Layout, PlaceholderBox,
+                                Section, Signatures, form_styles, para, render_document,
+                                table_style, value_para, value_text)
 from app.forms.round_sheet import TickBox
 from app.i18n import _, ngettext
 from app.models.attendance import MISSING_REPORT_KINDS
-from app.rules.absence import FROM_15_DELAY, OLDER_CHILD_AGE, UNDER_15_DELAY
+from app.rules.absence import FROM_15_DELAY, OLDER_CHILD_AGE, SOON, UNDER_15_DELAY
 from app.rules.residents import age_on
 from app.services.centre import CentreView
 from app.services.missing import CaseSummary
@@ -49,8 +36,10 @@ DUE_EDGE = HexColor("#b7791f")
 DUE_SHADE = HexColor("#fff4d6")
 DONE_EDGE = HexColor("#2f6f4f")
 DONE_SHADE = HexColor("#e8f3ec")
-#: Space left to write in a fact nobody has recorded yet.
+#: Space left to write in a fact nobody has recorded yet (one line, or two for the
+#: facts that take a sentence or more).
 WRITE_IN = 9 * mm
+WRITE_IN_LONG = 16 * mm
 #: Labels take this share of the width; values start at the same place in every section.
 LABEL_SHARE = 0.27
 
@@ -62,7 +51,7 @@ def age_when_missed(case: CaseSummary) -> int:
     return age_on(case.date_of_birth, max(case.date_of_birth, to_local(case.missing_since).date()))
 
 
-def _hours(delay) -> int:
+def _hours(delay: timedelta) -> int:
     return int(delay.total_seconds() // 3600)
 
 
@@ -91,16 +80,16 @@ def _state(case: CaseSummary, printed_at: datetime) -> tuple[str, HexColor, HexC
             outcome=label(CASE_CLOSE_LABELS, case.close_reason)), ACCENT, SHADE)
     if not outstanding:
         return _("All reports are made."), DONE_EDGE, DONE_SHADE
-    missing_reports = ngettext("{count} report not made yet", "{count} reports not made yet",
+    missing_reports = ngettext("{count} report not made yet.", "{count} reports not made yet.",
                                outstanding).format(count=outstanding)
     urgency = case.urgency(printed_at)
     if urgency == "overdue":
-        return (_("OVERDUE when printed: {reports}.").format(reports=missing_reports),
+        return (_("OVERDUE when printed: {reports}").format(reports=missing_reports),
                 OVERDUE, OVERDUE_SHADE)
     if urgency == "due":
-        return (_("Due within two hours: {reports}.").format(reports=missing_reports),
-                DUE_EDGE, DUE_SHADE)
-    return missing_reports[:1].upper() + missing_reports[1:] + ".", DUE_EDGE, DUE_SHADE
+        return (_("Due within {hours} hours: {reports}").format(
+            hours=_hours(SOON), reports=missing_reports), DUE_EDGE, DUE_SHADE)
+    return missing_reports, DUE_EDGE, DUE_SHADE
 
 
 def _deadline_banner(case: CaseSummary, layout: Layout, printed_at: datetime) -> Table:
@@ -167,10 +156,12 @@ def _identity(case: CaseSummary, layout: Layout, today: date) -> Table:
 
 # --- facts with room to write -------------------------------------------------------------------
 
-def _fill_in(rows: list[tuple[str, object]], layout: Layout, *, columns: int = 1) -> Table:
+def _fill_in(rows: list[tuple[str, object]], layout: Layout, *, columns: int = 1,
+             emphasise: tuple[str, ...] = (), long: tuple[str, ...] = ()) -> Table:
     """Label/value pairs like ``Fields``, but a value nobody recorded is a line to write on.
 
-    Values line up at ``LABEL_SHARE`` of the width whatever the number of columns.
+    Values line up at ``LABEL_SHARE`` of the width whatever the number of columns; the
+    labels in ``long`` get two lines' room, those in ``emphasise`` a bold value.
     """
     styles = form_styles()
     label_width = layout.width * LABEL_SHARE
@@ -182,7 +173,8 @@ def _fill_in(rows: list[tuple[str, object]], layout: Layout, *, columns: int = 1
         for name, value in rows[start:start + columns]:
             text = value_text(value)
             line += [para(name, styles.label),
-                     para(text, styles.value) if text else Spacer(0, WRITE_IN - 7)]
+                     para(text, styles.value, bold=name in emphasise) if text
+                     else Spacer(0, (WRITE_IN_LONG if name in long else WRITE_IN) - 7)]
         line += [""] * (2 * columns - len(line))
         cells.append(line)
     commands = [("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -209,29 +201,32 @@ def _reason(case: CaseSummary) -> str:
 
 def _absence(case: CaseSummary, layout: Layout) -> list[Block]:
     facts = case.facts
+    where = _("Last seen (where, with whom)")
     return [
         _fill_in([(_("Missing since"), format_datetime(case.missing_since)),
-                  (_("Case opened"), _reason(case))], layout),
+                  (_("Case opened"), _reason(case))], layout, emphasise=(_("Missing since"),)),
         _fill_in([(_("Special concern"), facts.special_concern),
                   (_("Known not to be staying"), facts.known_not_staying)], layout, columns=2),
         _fill_in([(_("Last seen (time)"), format_datetime(facts.last_seen_at) or None),
-                  (_("Last seen (where, with whom)"), facts.last_seen_place)], layout),
+                  (where, facts.last_seen_place)], layout, long=(where,)),
     ]
 
 
 def _description(case: CaseSummary, layout: Layout) -> list[Block]:
     facts = case.facts
-    return [_fill_in([(_("Height"), facts.height),
-                      (_("Clothing"), facts.clothing),
-                      (_("Description (build, hair, marks, what was carried)"),
-                       facts.description)], layout)]
+    clothing = _("Clothing")
+    description = _("Description (build, hair, marks, what was carried)")
+    return [_fill_in([(_("Height"), facts.height), (clothing, facts.clothing),
+                      (description, facts.description)], layout,
+                     long=(clothing, description))]
 
 
 def _contacts(case: CaseSummary, layout: Layout) -> list[Block]:
     name, phone, email = case.representative
+    known = _("Known contacts, where the resident may be")
     return [
-        _fill_in([(_("Known contacts, where the resident may be"), case.facts.contacts),
-                  (_("Personal representative"), name)], layout),
+        _fill_in([(known, case.facts.contacts), (_("Personal representative"), name)], layout,
+                 long=(known,)),
         _fill_in([(_("Phone"), phone), (_("E-mail"), email)], layout, columns=2),
         _fill_in([(_("Contact persons at the centre"),
                    ", ".join(p for p in case.contact_persons if p) or None)], layout),
@@ -263,7 +258,10 @@ def _checklist(case: CaseSummary, layout: Layout) -> Table:
             cells += ["", "", para(reference_hint, hint)]
             heights.append(WRITE_IN + 1 * mm)
         else:
-            cells += [para(format_datetime(done.done_at), cell),
+            done_at: list[Flowable] = [para(format_datetime(done.done_at), cell)]
+            if done.done_at > case.due_at:
+                done_at.append(para(_("after the deadline"), hint))
+            cells += [done_at,
                       value_para(done.done_by, styles, cell),
                       value_para(done.reference, styles, cell)]
             heights.append(None)
@@ -287,9 +285,8 @@ def _checklist(case: CaseSummary, layout: Layout) -> Table:
 
 def _return(case: CaseSummary, layout: Layout) -> list[Block]:
     if case.is_open:
-        return [_fill_in([(_("Returned (time)"), None),
-                          (_("Where the resident was, how the return happened"), None)],
-                         layout)]
+        how = _("Where the resident was, how the return happened")
+        return [_fill_in([(_("Returned (time)"), None), (how, None)], layout, long=(how,))]
     return [_fill_in([
         (_("Closed"), format_datetime(case.closed_at)),
         (_("Outcome"), label(CASE_CLOSE_LABELS, case.close_reason)),
@@ -300,7 +297,8 @@ def _return(case: CaseSummary, layout: Layout) -> list[Block]:
 
 # --- the report -----------------------------------------------------------------------------------
 
-def missing_report_blocks(case: CaseSummary, layout: Layout, *, printed_at: datetime) -> list[Block]:
+def missing_report_blocks(case: CaseSummary, layout: Layout, *,
+                          printed_at: datetime) -> list[Block]:
     today = to_local(printed_at).date()
     return [
         _deadline_banner(case, layout, printed_at),

@@ -11,6 +11,7 @@ rows per page than landscape: 80 residents take three pages.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -21,19 +22,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from app.formatting import format_date, format_datetime, format_number, format_time, utcnow
-from app.forms.document import (
-    ACCENT,
-    INK,
-    MUTED,
-    RULE,
-    SHADE,
-    Block,
-    Layout,
-    form_styles,
-    para,
-    render_document,
-    table_style,
-)
+from app.forms.document import (ACCENT, INK, MUTED, RULE, SHADE, Block, Layout, form_styles,
+                                para, render_document, table_style)
 from app.forms.fonts import FONT_BOLD, shape, with_fallback_fonts
 from app.i18n import _
 from app.rules.absence import MARK_HOSPITAL, MARK_LEAVE, MARKS
@@ -41,14 +31,17 @@ from app.services.attendance import RoundRow, RoundView
 from app.services.centre import CentreView
 from app.vocab import LEAVE_KIND_LABELS, MARK_LABELS, ROUND_SLOT_LABELS, label
 
-# Column widths (portrait A4 gives 174 mm); the note column takes what is left.
+# Least column widths (portrait A4 gives 174 mm); a column grows to fit its heading in
+# the current language or its widest value, and the note column takes what is left.
 ROOM_WIDTH = 10 * mm
 BED_WIDTH = 8 * mm
-NAME_WIDTH = 55 * mm
+NAME_WIDTH = 52 * mm
 AGE_WIDTH = 8 * mm
 TICK_WIDTH = 6.5 * mm
 TIME_WIDTH = 12 * mm
-INITIALS_WIDTH = 13 * mm
+INITIALS_WIDTH = 12 * mm
+NOTE_MIN_WIDTH = 28 * mm
+CELL_PADDING = 6  # points, left and right together
 BOX_SIZE = 3.4 * mm
 NAME_SIZE, NAME_MIN_SIZE = 8.5, 7  # a long name is set smaller before it is wrapped
 
@@ -85,18 +78,14 @@ class TickBox(Flowable):
         canvas.restoreState()
 
 
-def _best_split(text: str, font: str, size: float, max_lines: int = 2) -> list[str]:
-    """``text`` broken into at most ``max_lines`` lines, as even in length as possible.
+def _best_split(text: str, font: str, size: float) -> list[str]:
+    """``text`` on one line or broken into two lines as even in length as possible.
 
     Breaks fall at spaces and after slashes ("At school/" "activity").
     """
-    import re
-
     pieces = [p for p in re.split(r"(?<=/)|(?<= )", text) if p]
     best = [text]
     best_width = stringWidth(text, font, size)
-    if max_lines < 2:
-        return best
     for cut in range(1, len(pieces)):
         lines = ["".join(pieces[:cut]).strip(), "".join(pieces[cut:]).strip()]
         width = max(stringWidth(line, font, size) for line in lines)
@@ -135,7 +124,7 @@ class RotatedLabel(Flowable):
 # --- content ---------------------------------------------------------------------------------
 
 def initials(name: str | None) -> str:
-    """"Rasmus Reception" → "RR"; hyphenated names count as one word ("Kærgård-Karimi" → "K")."""
+    """The initials of a staff member: Rasmus Reception → RR, at most three letters."""
     if not name:
         return ""
     letters = [word[0] for word in name.split() if word and word[0].isalpha()]
@@ -210,26 +199,53 @@ def _note_cell(row: RoundRow, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     if row.missing_since is not None:
         cell.append(para(_("Missing since {time}").format(time=format_datetime(row.missing_since)),
                          styles["note-bold"]))
-    if row.leave_kind:
-        cell.append(para(_("Leave: {kind}").format(kind=label(LEAVE_KIND_LABELS, row.leave_kind)),
-                         styles["note"]))
+    if row.leave_kind and row.leave_kind != "hospital":  # the ticked box says hospital
+        cell.append(para(label(LEAVE_KIND_LABELS, row.leave_kind), styles["note"]))
     if row.note:
         cell.append(para(row.note, styles["note"]))
     return cell
 
 
+def _fit_width(minimum: float, header: str, values: list[str], header_style: ParagraphStyle,
+               value_style: ParagraphStyle, maximum: float) -> float:
+    """A column as wide as its heading (one word to a line) and its widest value."""
+    widest = max([stringWidth(word, header_style.fontName, header_style.fontSize)
+                  for word in header.split()]
+                 + [stringWidth(value, value_style.fontName, value_style.fontSize)
+                    for value in values] + [0])
+    return min(max(minimum, widest + CELL_PADDING + 1), maximum)
+
+
+def _column_widths(view: RoundView, layout: Layout,
+                   headings: dict[str, str]) -> list[float]:
+    styles = _styles()
+    header = styles["header"]
+    room = _fit_width(ROOM_WIDTH, headings["room"], [r.room for r in view.rows], header,
+                      styles["room"], 20 * mm)
+    bed = _fit_width(BED_WIDTH, headings["bed"], [r.bed for r in view.rows], header,
+                     styles["cell"], 14 * mm)
+    age = _fit_width(AGE_WIDTH, headings["age"], ["00"], header, styles["cell"], 14 * mm)
+    time = _fit_width(TIME_WIDTH, headings["time"], ["00:00"], header, styles["cell"], 18 * mm)
+    initials_width = _fit_width(INITIALS_WIDTH, headings["initials"], [], header,
+                                styles["cell"], 20 * mm)
+    fixed = room + bed + age + TICK_WIDTH * len(MARKS) + time + initials_width
+    name = min(NAME_WIDTH, layout.width - fixed - NOTE_MIN_WIDTH)
+    note = layout.width - fixed - name
+    return [room, bed, name, age, *[TICK_WIDTH] * len(MARKS), time, initials_width, note]
+
+
 def _round_table(view: RoundView, layout: Layout) -> Table:
     styles = _styles()
-    note_width = (layout.width - ROOM_WIDTH - BED_WIDTH - NAME_WIDTH - AGE_WIDTH
-                  - TICK_WIDTH * len(MARKS) - TIME_WIDTH - INITIALS_WIDTH)
-    widths = [ROOM_WIDTH, BED_WIDTH, NAME_WIDTH, AGE_WIDTH, *[TICK_WIDTH] * len(MARKS),
-              TIME_WIDTH, INITIALS_WIDTH, note_width]
+    headings = {"room": _("Room"), "bed": _("Bed"), "age": _("Age"), "time": _("Time"),
+                "initials": _("Initials")}
+    widths = _column_widths(view, layout, headings)
     header_style = styles["header"]
-    header: list[object] = [para(_("Room"), header_style), para(_("Bed"), header_style),
+    header: list[object] = [para(headings["room"], header_style),
+                            para(headings["bed"], header_style),
                             para(_("Name · person ID · name in own script"), header_style),
-                            para(_("Age"), header_style)]
+                            para(headings["age"], header_style)]
     header += [RotatedLabel(label(MARK_LABELS, mark)) for mark in MARKS]
-    header += [para(_("Time"), header_style), para(_("Initials"), header_style),
+    header += [para(headings["time"], header_style), para(headings["initials"], header_style),
                para(_("Note"), header_style)]
     first_tick, last_tick = 4, 3 + len(MARKS)
     time_column = last_tick + 1
@@ -266,7 +282,7 @@ def _round_table(view: RoundView, layout: Layout) -> Table:
         cells: list[object] = [
             para(row.room if new_room else "", styles["room"]),
             para(row.bed, styles["cell"]),
-            _name_cell(row, styles, NAME_WIDTH - 7),
+            _name_cell(row, styles, widths[2] - CELL_PADDING - 1),
             para(str(row.age), styles["cell"]),
         ]
         cells += [TickBox(mark == ticked) for mark in MARKS]
@@ -323,14 +339,13 @@ def _legend(layout: Layout) -> Table:
     styles = _styles()
     cells = []
     for mark in MARKS:
-        cells.append(Paragraph(
-            f"<b>{escape(shape(label(MARK_LABELS, mark)))}</b>: {escape(shape(_explanation(mark)))}",
-            styles["legend"]))
+        name, text = escape(shape(label(MARK_LABELS, mark))), escape(shape(_explanation(mark)))
+        cells.append(Paragraph(f"<b>{name}</b>: {text}", styles["legend"]))
     columns = 3
     rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
-    half = layout.width / columns
+    column_width = layout.width / columns
     heading = para(_("The marks"), form_styles().heading)
-    table = Table(rows, colWidths=[half] * columns, hAlign="LEFT", style=table_style([
+    table = Table(rows, colWidths=[column_width] * columns, hAlign="LEFT", style=table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 8),

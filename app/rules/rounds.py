@@ -26,16 +26,24 @@ def parse_round_times(times: dict[str, str]) -> dict[str, time]:
     """
     parsed: dict[str, time] = {}
     for slot in ROUND_SLOTS:
-        text = (times.get(slot) or "").strip()
         try:
-            hours, minutes = text.split(":")
-            parsed[slot] = time(int(hours), int(minutes))
-        except ValueError:
-            raise ValueError(f"{slot}: {text!r} is not a time of day (HH:MM)") from None
+            parsed[slot] = parse_time_of_day(times.get(slot))
+        except ValueError as error:
+            raise ValueError(f"{slot}: {error}") from None
     ordered = list(parsed.values())
     if any(a >= b for a, b in pairwise(ordered)):
         raise ValueError("the rounds must come in the order morning, afternoon, evening")
     return parsed
+
+
+def parse_time_of_day(text: str | None) -> time:
+    """``"08:00"`` (or ``"8:00"``) as a time; ``ValueError`` if it is not HH:MM."""
+    text = (text or "").strip()
+    try:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time of day (HH:MM)") from None
 
 
 def planned_at(day: date, at: time) -> datetime:

@@ -45,7 +45,13 @@ from app.rules.absence import (
     opens_missing_case,
 )
 from app.rules.residents import age_on
-from app.rules.rounds import DEFAULT_ROUND_TIMES, ROUND_SLOTS, parse_round_times, planned_at
+from app.rules.rounds import (
+    DEFAULT_ROUND_TIMES,
+    ROUND_SLOTS,
+    parse_round_times,
+    parse_time_of_day,
+    planned_at,
+)
 from app.unit_of_work import Actor
 from app.vocab import ROUND_SLOT_LABELS, label
 
@@ -74,7 +80,8 @@ def set_round_times(db: Database, actor: Actor, times: dict[str, str]) -> dict[s
         problems = {}
         for slot in ROUND_SLOTS:
             try:
-                parse_round_times({**DEFAULT_ROUND_TIMES, slot: times.get(slot, "")})
+                # The format of each time alone: 15:00 is a good time even if out of order.
+                parse_time_of_day(times.get(slot))
             except ValueError:
                 problems[slot] = _("Write the time as HH:MM, for example 08:00.")
         if not problems:
@@ -405,6 +412,15 @@ def _follow_up_case(session: Session, actor: Actor, resident: Resident, record: 
     reports = session.scalar(select(func.count()).select_from(MissingReport).where(
         MissingReport.case_id == case.id, MissingReport.deleted_at.is_(None))) or 0
     if case.mark_id == record.id and not reports:
+        later = session.scalar(select(AttendanceMark).where(
+            AttendanceMark.resident_id == resident.id, AttendanceMark.id != record.id,
+            AttendanceMark.mark == MARK_ABSENT, AttendanceMark.deleted_at.is_(None),
+            AttendanceMark.marked_at >= case.missing_since)
+            .order_by(AttendanceMark.marked_at).limit(1))
+        if later is not None:
+            # Absent in a later round too: the case stays, from the first real absence.
+            case.missing_since, case.mark_id = later.marked_at, later.id
+            return {}
         # The absent mark that opened the case was a slip of the key, corrected at once.
         case.deleted_at = now
         case.close_note = _("Withdrawn: the absent mark was corrected to “{mark}”.").format(

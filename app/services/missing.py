@@ -144,7 +144,7 @@ def _summaries(session: Session, cases: list[MissingCase]) -> list[CaseSummary]:
             select(ContactAssignment.resident_id, ContactAssignment.staff_id)
             .where(ContactAssignment.resident_id.in_(resident_ids),
                    ContactAssignment.ended_on.is_(None), ContactAssignment.deleted_at.is_(None))
-            .order_by(ContactAssignment.kind.desc())):
+            .order_by(ContactAssignment.kind)):  # primary before secondary
         contacts.setdefault(rid, []).append(staff.get(staff_id, ""))
     result = []
     for case in cases:
@@ -258,6 +258,11 @@ def update_case(db: Database, actor: Actor, case_id: uuid.UUID, facts: CaseFacts
     with db.unit(actor) as session:
         case = _case(session, case_id)
         if missing_since is not None:
+            resident = session.get(Resident, case.resident_id)
+            # report_due would raise a bare ValueError for it (and the case would not load).
+            if resident is not None and resident.date_of_birth > to_local(missing_since).date():
+                raise ValidationError({"missing_since": _(
+                    "The time missing is before the resident's date of birth.")})
             case.missing_since = missing_since
         _apply_facts(case, facts)
         session.flush()

@@ -31,6 +31,7 @@ from app.rules.rounds import (
     current_slot,
     next_slot,
     parse_round_times,
+    parse_time_of_day,
     planned_at,
 )
 
@@ -438,6 +439,15 @@ def test_parse_round_times_accepts_spaces_and_any_key_order() -> None:
 def test_parse_round_times_errors(times: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         parse_round_times(times)
+
+
+def test_parse_time_of_day() -> None:
+    assert parse_time_of_day("08:00") == time(8, 0)
+    assert parse_time_of_day(" 7:05 ") == time(7, 5)
+    assert parse_time_of_day("23:59") == time(23, 59)
+    for text in (None, "", "8", "24:00", "12:60", "ab:cd", "8:00:00", "08.00"):
+        with pytest.raises(ValueError, match="is not a time of day"):
+            parse_time_of_day(text)
 
 
 def test_current_slot_before_the_morning_round_is_yesterdays_evening() -> None:

@@ -319,8 +319,9 @@ def test_a_resident_not_living_there_cannot_be_marked(town: Centre4) -> None:
     with pytest.raises(ValidationError) as error:
         attendance.mark_resident(db, reception, view.round_id, town.former, "present",
                                  now=at(8, 5))
-    assert error.value.problems == {
-        "resident": "Farid Faraway did not live at the centre on 20 Nov 2026."}
+    assert list(error.value.problems) == ["resident"]
+    assert error.value.problems["resident"].startswith(
+        "Farid Faraway did not live at the centre on 20 Nov 2026")
     # Before the move-out the same resident was expected.
     old = attendance.open_round(db, reception, date(2026, 11, 10), "morning",
                                 now=at(9, 0, date(2026, 11, 10)))
@@ -626,6 +627,8 @@ def test_missing_reports_are_due_duties_with_the_report_due_deadline(town: Centr
     assert {d.severity for d in shown} == {"upcoming"}
     assert {d.params["case_id"] for d in shown if d.resident_id == town.hamid} == {
         str(young.case_opened)}
+    assert {d.params["case_id"] for d in shown if d.resident_id == town.ahmad} == {
+        str(older.case_opened)}
     assert shown[1].title == "Hamid Rahimi is missing: Reported to the police"
 
     def severity(moment: datetime, resident_id: uuid.UUID) -> set[str]:
@@ -666,7 +669,7 @@ def test_round_duties(town: Centre4) -> None:
     [due] = duties(db, at(8, 30), "round_")
     assert (due.kind, due.severity, due.due_at) == ("round_due", "due", at(8, 0))
     assert (due.params["round"], due.params["marked"], due.params["expected"]) == ("morning", 0, 4)
-    assert due.title == "Take the Morning round: 0 of 4 marked"
+    assert due.title == "Morning round due now: 0 of 4 marked"
     [late] = duties(db, at(9, 0), "round_")
     assert (late.kind, late.severity) == ("round_incomplete", "overdue")
 
@@ -677,7 +680,7 @@ def test_round_duties(town: Centre4) -> None:
     [late] = duties(db, at(9, 5), "round_")
     assert (late.params["marked"], late.params["expected"]) == (3, 4)
     assert late.params["round_id"] == str(view.round_id)
-    assert late.title == "The Morning round is not complete: 3 of 4 marked"
+    assert late.title == "Morning round not complete: 3 of 4 marked"
     attendance.mark_resident(db, reception, view.round_id, town.current[3], "present",
                              now=at(9, 6))
     assert duties(db, at(9, 7), "round_") == []
@@ -808,9 +811,7 @@ def test_every_write_is_audited(town: Centre4) -> None:
         return [(e.action, e.staff_id) for e in audit_entries(db, entity=entity)]
 
     assert entries("leave") == [("create", contact.staff_id), ("update", contact.staff_id)]
-    assert entries("attendance_round") == [("create", reception.staff_id),
-                                           ("update", reception.staff_id)] or \
-        entries("attendance_round")[0] == ("create", reception.staff_id)
+    assert entries("attendance_round") == [("create", reception.staff_id)]  # not complete yet
     marks = audit_entries(db, entity="attendance_mark")
     assert {(e.entity_id, e.action) for e in marks} >= {(present.mark_id, "create"),
                                                         (absent.mark_id, "create")}
