@@ -17,6 +17,17 @@ How it is built — the timeline:
    (their residents are handed over), planned room changes, then new arrivals, which
    keep the occupancy at ~85–95 %. A stay's length and how it ends are planned on
    arrival (``_plan_stay``); nobody stays past the 18th birthday.
+3b. ``_plan_attendance``, a pass over ``demo.stays`` once the stays are known: three
+   rounds a day at the default times (08, 15, 22 Copenhagen; today only those started by
+   the generation time), each taken by someone on shift (the evening round by the night
+   staff); approved leave (weekends with family, hospital, school trips, a private
+   accommodation trial before such a move-out), never overlapping; missing cases — most
+   "departed" move-outs end days of absent marks, and residents (far more often in the
+   street-oriented section) go missing and come back hours or days later — with the
+   reports made mostly before the ``report_due`` deadline; and, if the simulation left
+   none, one case due soon and one overdue today for the Today page. Marks are not kept:
+   ``_round_rows`` makes them while writing (~800,000 for ten years), from the rounds,
+   the leave and the cases (mostly "present", "school" on weekday afternoons).
 4. ``_write``: the simulated objects become rows, inserted in batches with SQLAlchemy
    Core inside one ``db.unit(SYSTEM, audit=False)``. Core inserts bypass the unit of
    work's hook, so ``_synced`` fills the sync columns here; one summary audit entry says
@@ -29,6 +40,8 @@ simulated objects on ``_Demo``, add a daily step to ``DAILY_STEPS`` (or a pass a
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import os
 import random
@@ -47,12 +60,44 @@ from sqlalchemy import insert, select, update
 from app.db import Database, open_database
 from app.formatting import LOCAL_TZ, format_date, local_today, utcnow
 from app.i18n import _
-from app.models import Bed, BedAssignment, Centre, ContactAssignment, Resident, Room, Staff
-from app.models.residents import (CONTACT_PRIMARY, CONTACT_SECONDARY, STATUS_DEPARTED,
-                                  STATUS_IN_RESIDENCE, STATUS_INTEGRATION, STATUS_MOVED_CENTRE,
-                                  STATUS_PRIVATE_ACCOMMODATION)
+from app.models import (
+    AttendanceMark,
+    AttendanceRound,
+    Bed,
+    BedAssignment,
+    Centre,
+    ContactAssignment,
+    Leave,
+    MissingCase,
+    MissingReport,
+    Resident,
+    Room,
+    Staff,
+)
+from app.models.attendance import MISSING_REPORT_KINDS
+from app.models.residents import (
+    CONTACT_PRIMARY,
+    CONTACT_SECONDARY,
+    STATUS_DEPARTED,
+    STATUS_IN_RESIDENCE,
+    STATUS_INTEGRATION,
+    STATUS_MISSING,
+    STATUS_MOVED_CENTRE,
+    STATUS_PRIVATE_ACCOMMODATION,
+)
 from app.permissions import Role, role_label
+from app.rules.absence import (
+    MARK_ABSENT,
+    MARK_HOSPITAL,
+    MARK_LEAVE,
+    MARK_OTHER,
+    MARK_PRESENT,
+    MARK_SCHOOL,
+    OLDER_CHILD_AGE,
+    report_due,
+)
 from app.rules.residents import ADULT_AGE, age_on
+from app.rules.rounds import DEFAULT_ROUND_TIMES, ROUND_SLOTS, parse_round_times, planned_at
 from app.services.centre import initialise_centre
 from app.unit_of_work import SYSTEM, audit_entry
 
@@ -102,6 +147,11 @@ class DemoResult:
     rooms: int
     beds: int
     credentials: list[tuple[str, str, tuple[str, ...]]]
+    rounds: int = 0
+    marks: int = 0
+    leave: int = 0
+    missing_cases: int = 0
+    missing_open: int = 0
 
     @property
     def residents(self) -> int:
@@ -390,8 +440,9 @@ _MUNICIPALITIES = ("Københavns", "Aarhus", "Odense", "Aalborg", "Esbjerg", "Vej
 _MOVED_CENTRE_NOTES = ("Flyttet til Børnecenter Tønder.",
                        "Flyttet til et mindre børnecenter efter fase 1.",
                        "Flyttet efter aftale med Udlændingestyrelsen.", None, None)
-_DEPARTED_NOTES = ("Udeblevet; formodes udrejst til Sverige.", "Frivillig hjemrejse.",
-                   "Udrejst ifølge politiet.", "Udeblevet og meldt udrejst i IBS.", None)
+# A departure after a missing case ("udeblevet") or one the centre knew of.
+_VANISHED_NOTES = ("Udeblevet; formodes udrejst til Sverige.", "Udeblevet og meldt udrejst i IBS.")
+_DEPARTED_NOTES = (*_VANISHED_NOTES, "Frivillig hjemrejse.", "Udrejst ifølge politiet.", None)
 _PRIVATE_NOTES = ("Privat indkvartering hos familie, godkendt af Udlændingestyrelsen.",
                   "Bor hos sin onkel; privat indkvartering godkendt.", None)
 _ADULT_NOTE = "Fylder 18 år: flyttet til et center for voksne."
@@ -493,6 +544,16 @@ class _Stay:
     move_out_note: str | None = None
     beds: list[_Spell] = field(default_factory=list)
     contacts: list[_Spell] = field(default_factory=list)
+    # Attendance (``_plan_attendance``): approved leave and missing cases, and what they
+    # mean for the rounds (round number -> the case or leave); ``busy`` keeps them apart.
+    leaves: list[_Leave] = field(default_factory=list)
+    episodes: list[_Episode] = field(default_factory=list)
+    absent: dict[int, _Episode] = field(default_factory=dict)
+    on_leave: dict[int, _Leave] = field(default_factory=dict)
+    busy: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+    def open_episode(self) -> _Episode | None:
+        return next((e for e in self.episodes if e.end is None), None)
 
     def bed(self) -> _Spell:
         return self.beds[-1]
@@ -521,6 +582,12 @@ class _Demo:
     person_ids: set[str] = field(default_factory=set)
     room_changes: int = 0
     founded_at: datetime | None = None
+    # Attendance: every round taken (by number: 3 per day from the first day), the marks
+    # they hold, and who is on which shift (cached).
+    rounds: list[_Round] = field(default_factory=list)
+    expected_marks: int = 0
+    marks_written: int = 0
+    shifts: dict[tuple[date, str], list[_StaffMember]] = field(default_factory=dict)
 
     @property
     def beds(self) -> list[_Bed]:
@@ -538,6 +605,58 @@ class _Demo:
     def contacts_on(self, day: date) -> list[_StaffMember]:
         return [s for s in self.staff
                 if Role.CONTACT_PERSON.value in s.roles and s.works_on(day)]
+
+
+@dataclass(eq=False)
+class _Round:
+    """One attendance round: who took it, when it started and how long the marking took."""
+
+    id: uuid.UUID
+    index: int                 # 3 × days since the first day + slot number
+    day: date
+    slot: str
+    planned_at: datetime
+    started_at: datetime
+    seconds: float
+    staff: _StaffMember
+    relief: _StaffMember | None = None   # took over half-way
+    typed_at: datetime | None = None     # taken on the paper sheet, typed in at this time
+
+
+@dataclass(eq=False)
+class _Leave:
+    id: uuid.UUID
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    note: str | None
+    approved_by: _StaffMember
+    approved_at: datetime
+
+
+@dataclass(eq=False)
+class _Episode:
+    """A missing case: absent from round ``first`` to round ``last``, then back at ``end`` (or
+    left the centre's responsibility at ``end``, or still missing: ``end`` None)."""
+
+    id: uuid.UUID
+    first: int
+    last: int
+    mark_id: uuid.UUID       # the absent mark that opened the case
+    since: datetime          # that mark's time
+    opened_by: _StaffMember
+    opened_at: datetime      # when the case was made (later than ``since`` for paper rounds)
+    end: datetime | None = None
+    departed: bool = False
+    special_concern: bool = False
+    known_not_staying: bool = False
+    closed_by: _StaffMember | None = None
+    close_note: str | None = None
+    due: datetime | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    # (id, kind, done at, by, reference)
+    reports: list[tuple[uuid.UUID, str, datetime, _StaffMember, str | None]] = field(
+        default_factory=list)
 
 
 def _birthday(born: date, year: int) -> date:
@@ -997,6 +1116,587 @@ def _phase(stay: _Stay, on: date) -> int:
     return 2
 
 
+# --- 3b. attendance: rounds, leave and missing cases ----------------------------------
+
+#: A resident goes missing and comes back: chance per day of stay (the street-oriented
+#: section far more often). Most "departed" move-outs end a missing case of their own.
+MISSING_PER_DAY = {False: 1 / 3000, True: 1 / 160}
+#: Share of residents with family in Denmark or nearby, and the chance of a weekend with them.
+FAMILY_SHARE = {False: 0.12, True: 0.04}
+FAMILY_WEEKEND = 0.3
+#: Hospital stays and school trips per resident and year.
+HOSPITAL_PER_YEAR = {False: 0.1, True: 0.15}
+SCHOOL_TRIPS_PER_YEAR = {False: 0.3, True: 0.0}
+#: Chance that a weekday afternoon round finds a resident at school or an activity.
+AT_SCHOOL = {False: 0.3, True: 0.1}
+#: Chance of the mark "other" (with a note saying where).
+OTHER_MARK = {False: 0.004, True: 0.015}
+#: Share of missing cases whose reports were made after the deadline.
+LATE_REPORTS = 0.06
+#: Share of rounds taken on the printed sheet (the PC was down) and typed in afterwards.
+PAPER_ROUNDS = 0.004
+
+_RELATIVES = ("morbror i Odense", "storebror i Aarhus", "fætter i København", "faster i Vejle",
+              "onkel i Malmö", "storesøster i Kolding", "farbror i Esbjerg", "moster i Hamborg")
+_HOSPITAL_NOTES = ("Indlagt på Nordsjællands Hospital, Hillerød.",
+                   "Indlagt på Rigshospitalet, børneafdelingen.",
+                   "Blindtarmsoperation på Nordsjællands Hospital.",
+                   "Indlagt på Herlev Hospital efter en fodboldskade.",
+                   "Indlagt til observation, Børne- og Ungdomspsykiatrien.")
+_SCHOOL_TRIP_NOTES = ("Lejrskole med sprogskolen.", "Tur til Bornholm med sprogskolen.",
+                      "Hyttetur med fodboldklubben.")
+_SCHOOL_NOTES = ("Sprogskole", "Fodboldtræning", "Lektiecafé", "Svømning", "Praktik")
+_OTHER_NOTES = ("Hos tandlægen.", "Samtale i Udlændingestyrelsen.", "Hos advokaten.",
+                "Ude med kontaktpersonen.", "Hos lægen.", "Til fodboldkamp med holdet.",
+                "Hos psykologen.", "I byen efter aftale; tilbage kl. 23.")
+_LAST_SEEN_PLACES = ("På sit værelse.", "I fællesrummet.", "Ved busstoppestedet foran centret.",
+                     "I kantinen til aftensmad.", "På fodboldbanen bag centret.",
+                     "Ved indgangen sammen med to venner.", "På Allerød Station.")
+_JACKETS = ("Sort dunjakke", "Grå hættetrøje", "Blå vindjakke", "Rød træningsjakke",
+            "Grøn parka")
+_TROUSERS = ("sorte jeans", "grå joggingbukser", "blå jeans", "sorte træningsbukser")
+_SHOES = ("hvide sneakers", "sorte sko", "røde løbesko", "grå støvler")
+_DESCRIPTIONS = ("Kort sort hår, slank.", "Krøllet mørkt hår, lille ar over venstre øjenbryn.",
+                 "Kort hår, lidt skæg på overlæben.", "Mørkt hår, bærer briller.",
+                 "Kraftig af bygning, kort skæg.", "Langt mørkt hår, ofte med kasket.")
+_CONTACTS = ("Ven i København, ukendt adresse.", "Fætter i Malmö (telefonnummer i journalen).",
+             "Bror i Hamborg.", "Venner fra sprogskolen.", "Ingen kendte kontakter i Danmark.",
+             "Onkel i Stockholm.")
+# How the resident came back: within a day, or after days away.
+_RETURN_NOTES = ("Kom tilbage om natten og ville ikke sige, hvor {pronoun} havde været.",
+                 "Fundet af kontaktpersonen i Hillerød og kørt hjem til centret.",
+                 "Ringede fra Nørreport; hentet af nattevagten.",
+                 "Kom selv tilbage; havde været i byen med venner.")
+_RETURN_NOTES_LATER = ("Kom selv tilbage; havde overnattet hos en ven i København.",
+                       "Hentet af politiet på Københavns Hovedbanegård.",
+                       "Vendte tilbage efter nogle nætter hos familie i Malmö.",
+                       "Afvist ved den svenske grænse; bragt tilbage af politiet.")
+_LEFT_NOTES = ("Meldt udrejst i IBS; ikke længere centrets ansvar.",
+               "Udskrevet som udrejst efter aftale med Udlændingestyrelsen.")
+
+# Who takes which round and who is at work: day rounds by reception and contact persons,
+# the evening round by the night staff; leave is approved by the office.
+_SHIFT_ROLES = {
+    "round": frozenset({Role.RECEPTION.value, Role.CONTACT_PERSON.value}),
+    "day": frozenset({Role.RECEPTION.value, Role.CONTACT_PERSON.value,
+                      Role.SOCIAL_COORDINATOR.value}),
+    "night": frozenset({Role.NIGHT_STAFF.value}),
+    "office": frozenset({Role.CENTRE_LEADER.value, Role.SOCIAL_COORDINATOR.value,
+                         Role.CONTACT_PERSON.value}),
+}
+_MARGIN = timedelta(hours=1)
+
+
+def _shift(demo: _Demo, day: date, kind: str) -> list[_StaffMember]:
+    key = (day, kind)
+    pool = demo.shifts.get(key)
+    if pool is None:
+        roles = _SHIFT_ROLES[kind]
+        pool = [s for s in demo.staff if s.works_on(day) and not roles.isdisjoint(s.roles)]
+        demo.shifts[key] = pool
+    return pool
+
+
+def _on_duty(demo: _Demo, moment: datetime, kind: str | None = None) -> _StaffMember:
+    """Someone at work at ``moment``: day staff from 07 to 21, the night staff otherwise."""
+    local = moment.astimezone(LOCAL_TZ)
+    kind = kind or ("day" if 7 <= local.hour < 21 else "night")
+    return demo.rng.choice(_shift(demo, local.date(), kind))
+
+
+def _safe_moment(rng: random.Random, day: date, first_hour: int, last_hour: int) -> datetime:
+    """A UTC time on ``day``; leave starts and ends at 09–13 or 16–20, well away from the
+    rounds (08, 15, 22), so a round is clearly before, during or after it."""
+    local = time(rng.randint(first_hour, last_hour), rng.randint(0, 59))
+    return datetime.combine(day, local, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def _far(demo: _Demo) -> datetime:
+    return demo.latest + timedelta(days=3660)
+
+
+def _plan_rounds(demo: _Demo) -> None:
+    """Three rounds a day at the default times, each taken by someone on shift; today only
+    the rounds started by now."""
+    rng = demo.rng
+    times = parse_round_times(DEFAULT_ROUND_TIMES)
+    days = (demo.today - demo.first_day).days + 1
+    for number in range(days):
+        day = demo.first_day + timedelta(days=number)
+        for slot in ROUND_SLOTS:
+            planned = planned_at(day, times[slot]).astimezone(UTC)
+            started = planned + timedelta(seconds=rng.randint(-300, 900))
+            if started > demo.latest:
+                return
+            pool = _shift(demo, day, "night" if slot == ROUND_SLOTS[-1] else "round")
+            staff = rng.choice(pool)
+            round_ = _Round(demo.uuid(), len(demo.rounds), day, slot, planned, started,
+                            seconds=demo.places * rng.uniform(5, 14) + rng.uniform(60, 240),
+                            staff=staff)
+            if len(pool) > 1 and rng.random() < 0.04:
+                round_.relief = rng.choice([s for s in pool if s is not staff])
+            if number < days - 2 and rng.random() < PAPER_ROUNDS:
+                # The PC was down: the round was taken on the printed sheet and typed in
+                # later by whoever sat at the reception PC then.
+                round_.typed_at = started + timedelta(hours=rng.uniform(1, 10))
+                round_.staff, round_.relief = _on_duty(demo, round_.typed_at), None
+            demo.rounds.append(round_)
+
+
+def _mark_time(round_: _Round, fraction: float) -> tuple[datetime, _StaffMember]:
+    """When a resident was marked ``fraction`` through the round, and by whom."""
+    at = round_.started_at + timedelta(seconds=fraction * round_.seconds)
+    by = round_.relief if round_.relief is not None and fraction > 0.5 else round_.staff
+    return at, by
+
+
+def _round_range(demo: _Demo, stay: _Stay) -> tuple[int, int]:
+    """The rounds (by number, end exclusive) that expect the resident: every round on the
+    days from arrival to the day before the move-out."""
+    start = max(stay.arrival, demo.first_day)
+    end = stay.moved_out_on or demo.today + timedelta(days=1)
+    count = len(demo.rounds)
+    return (min(3 * (start - demo.first_day).days, count),
+            min(3 * (end - demo.first_day).days, count))
+
+
+def _is_free(stay: _Stay, start: datetime, end: datetime) -> bool:
+    return all(end <= busy_start or busy_end <= start for busy_start, busy_end in stay.busy)
+
+
+# Leave -------------------------------------------------------------------------------
+
+def _approval(demo: _Demo, stay: _Stay, day: date,
+              starts: datetime) -> tuple[_StaffMember, datetime] | None:
+    """Who approved leave starting at ``starts`` on ``day`` (office hours), if it can be."""
+    at = max(demo.moment(max(day, stay.arrival), 9, 15), stay.arrival_at + timedelta(minutes=30))
+    if at > min(starts - timedelta(minutes=30), demo.latest):
+        return None
+    return demo.rng.choice(_shift(demo, at.astimezone(LOCAL_TZ).date(), "office")), at
+
+
+def _add_leave(demo: _Demo, stay: _Stay, kind: str, starts: datetime, ends: datetime,
+               note: str | None, approval: tuple[_StaffMember, datetime] | None) -> None:
+    if approval is None or ends <= starts or not _is_free(stay, starts - _MARGIN, ends + _MARGIN):
+        return
+    stay.leaves.append(_Leave(demo.uuid(), kind, starts, ends, note, *approval))
+    stay.busy.append((starts - _MARGIN, ends + _MARGIN))
+
+
+def _plan_leave(demo: _Demo, stay: _Stay) -> None:
+    """A private-accommodation trial before such a move-out, weekends with family, hospital
+    stays and school trips; never overlapping, always within the stay."""
+    rng = demo.rng
+    first = max(stay.arrival + timedelta(days=1), demo.first_day)
+    if stay.moved_out_on is not None:
+        last = stay.moved_out_on - timedelta(days=1)
+    else:
+        last = min(demo.today + timedelta(days=14), stay.planned_leave - timedelta(days=1))
+    if last <= first:
+        return
+    relative = rng.choice(_RELATIVES)
+    if (stay.reason == STATUS_PRIVATE_ACCOMMODATION and stay.moved_out_on is not None
+            and rng.random() < 0.7):
+        start_day = stay.moved_out_on - timedelta(days=rng.randint(8, 25))
+        end_day = start_day + timedelta(days=rng.randint(2, 7))
+        if first <= start_day and end_day <= last:
+            starts = _safe_moment(rng, start_day, 16, 19)
+            _add_leave(demo, stay, "private_accommodation_trial", starts,
+                       _safe_moment(rng, end_day, 16, 20),
+                       f"Prøveophold hos {relative} før privat indkvartering.",
+                       _approval(demo, stay, start_day - timedelta(days=rng.randint(3, 10)),
+                                 starts))
+    if rng.random() < FAMILY_SHARE[stay.street]:
+        friday = first + timedelta(days=(4 - first.weekday()) % 7 + 7)
+        while friday + timedelta(days=2) <= last:
+            if rng.random() < FAMILY_WEEKEND:
+                starts = _safe_moment(rng, friday, 16, 19)
+                _add_leave(demo, stay, "family_visit", starts,
+                           _safe_moment(rng, friday + timedelta(days=2), 16, 20),
+                           f"Weekend hos {relative}.",
+                           _approval(demo, stay, friday - timedelta(days=rng.randint(1, 6)),
+                                     starts))
+            friday += timedelta(days=7)
+    days = (last - first).days
+    for _i in range(_poisson(rng, days / 365 * HOSPITAL_PER_YEAR[stay.street])):
+        day = first + timedelta(days=rng.randrange(days))
+        end_day = min(day + timedelta(days=rng.choice((1, 1, 2, 2, 3, 4, 6, 9))), last)
+        starts = (_safe_moment(rng, day, 9, 13) if rng.random() < 0.5
+                  else _safe_moment(rng, day, 16, 20))
+        registered = starts + timedelta(minutes=rng.randint(10, 40))
+        if end_day > day and registered <= demo.latest:
+            _add_leave(demo, stay, "hospital", starts, _safe_moment(rng, end_day, 10, 13),
+                       rng.choice(_HOSPITAL_NOTES), (_on_duty(demo, registered, "day"), registered))
+    for _i in range(_poisson(rng, days / 365 * SCHOOL_TRIPS_PER_YEAR[stay.street])):
+        day = first + timedelta(days=rng.randrange(days))
+        day -= timedelta(days=day.weekday())  # Monday
+        end_day = day + timedelta(days=rng.randint(1, 2))
+        if day >= first and end_day <= last and day.month != 7:
+            starts = _safe_moment(rng, day, 9, 11)
+            _add_leave(demo, stay, "school_trip", starts, _safe_moment(rng, end_day, 16, 18),
+                       rng.choice(_SCHOOL_TRIP_NOTES),
+                       _approval(demo, stay, day - timedelta(days=rng.randint(7, 20)), starts))
+
+
+# Missing cases -----------------------------------------------------------------------
+
+def _new_episode(demo: _Demo, stay: _Stay, first: int, last: int,
+                 fraction: float | None = None) -> _Episode | None:
+    """A case opened by the resident's absent mark in round ``first`` (None if that mark
+    would come after the generation time)."""
+    round_ = demo.rounds[first]
+    since, by = _mark_time(round_, demo.rng.random() if fraction is None else fraction)
+    if since > demo.latest:
+        return None
+    opened_at = since
+    if round_.typed_at is not None:  # the case opened when the sheet was typed in
+        opened_at = round_.typed_at + timedelta(seconds=15 * demo.places + 60)
+    return _Episode(demo.uuid(), first, last, demo.uuid(), since, by, opened_at)
+
+
+def _add_episode(demo: _Demo, stay: _Stay, episode: _Episode, until: datetime, *,
+                 outstanding: tuple[str, ...] = (), late: bool | None = None,
+                 flags: bool = True) -> None:
+    stay.episodes.append(episode)
+    stay.busy.append((demo.rounds[episode.first].planned_at - _MARGIN, until + _MARGIN))
+    _finish_episode(demo, stay, episode, outstanding=outstanding, late=late, flags=flags)
+
+
+def _finish_episode(demo: _Demo, stay: _Stay, episode: _Episode, *,
+                    outstanding: tuple[str, ...] = (), late: bool | None = None,
+                    flags: bool = True) -> None:
+    """The case's flags (``flags``: now and then special concern or known not staying), the
+    facts for the police, the reports made (mostly before the deadline, now and then late;
+    none after the return; never those in ``outstanding``), and how it closed."""
+    rng = demo.rng
+    person = stay.person
+    since = episode.since
+    age = age_on(person.date_of_birth, since.astimezone(LOCAL_TZ).date())
+    if not flags:
+        pass
+    elif episode.departed:
+        episode.known_not_staying = rng.random() < 0.3
+    else:
+        worry = 0.2 if age < OLDER_CHILD_AGE or stay.special_needs_note else 0.04
+        episode.special_concern = rng.random() < worry
+    due = report_due(person.date_of_birth, since, special_concern=episode.special_concern,
+                     known_not_staying=episode.known_not_staying).astimezone(UTC)
+    episode.due = due
+    delay = due - since
+    late = rng.random() < LATE_REPORTS if late is None else late
+    if late:
+        start = due + timedelta(minutes=rng.randint(20, 360))
+    elif delay:
+        start = since + delay * rng.uniform(0.4, 0.9)
+    else:  # due at once
+        start = since + timedelta(minutes=rng.randint(15, 90))
+    planned = {"ibs": start if late or not delay else since + delay * rng.uniform(0.05, 0.4),
+               "police": start + timedelta(minutes=rng.randint(0, 20)),
+               "municipality": start + timedelta(minutes=rng.randint(20, 60)),
+               "agency": start + timedelta(minutes=rng.randint(25, 75)),
+               "representative": start + timedelta(minutes=rng.randint(0, 180))}
+    earliest = episode.opened_at + timedelta(minutes=5)
+    for kind in MISSING_REPORT_KINDS:
+        at = planned[kind]
+        if not late and delay and at > due - timedelta(minutes=1):
+            at = due - timedelta(minutes=rng.randint(1, 30))
+        if episode.departed and episode.end is not None and at >= episode.end:
+            # Every report is made before the departure is registered.
+            at = since + (episode.end - since) * rng.uniform(0.2, 0.8)
+        at = max(at, earliest)
+        if (kind in outstanding or at > demo.latest
+                or (episode.end is not None and at >= episode.end)):
+            continue
+        reference = None
+        if kind == "police":
+            year = at.astimezone(LOCAL_TZ).year % 100
+            reference = (f"1900-{rng.choice((80150, 80151, 80160))}-"
+                         f"{rng.randint(100, 99999):05d}-{year:02d}")
+        episode.reports.append((demo.uuid(), kind, at, _on_duty(demo, at), reference))
+    previous = demo.rounds[episode.first - 1] if episode.first > 0 else None
+    last_seen = since - timedelta(hours=2)
+    if previous is not None:
+        last_seen = min(previous.started_at + timedelta(seconds=previous.seconds)
+                        + timedelta(minutes=rng.randint(0, 300)), since - timedelta(minutes=15))
+    facts: dict[str, Any] = {"last_seen_at": last_seen,
+                             "last_seen_place": rng.choice(_LAST_SEEN_PLACES)}
+    if any(kind == "police" for _id, kind, *_rest in episode.reports) or episode.end is None:
+        facts.update(
+            height=f"ca. {rng.randint(150, 186)} cm",
+            clothing=(f"{rng.choice(_JACKETS)}, {rng.choice(_TROUSERS)} og "
+                      f"{rng.choice(_SHOES)}."),
+            description=rng.choice(_DESCRIPTIONS), contacts=rng.choice(_CONTACTS))
+    episode.facts = facts
+    if episode.end is not None:
+        episode.closed_by = _on_duty(demo, episode.end)
+        if episode.departed:
+            episode.close_note = rng.choice(_LEFT_NOTES)
+        else:
+            notes = (_RETURN_NOTES if episode.end - since < timedelta(hours=20)
+                     else _RETURN_NOTES_LATER)
+            episode.close_note = rng.choice(notes).format(
+                pronoun="hun" if person.sex == "female" else "han")
+
+
+def _plan_departure_case(demo: _Demo, stay: _Stay, lo: int, hi: int) -> None:
+    """Most minors who "depart" simply disappear: absent in every round of their last days,
+    with a missing case that closes when they are registered as departed."""
+    rng = demo.rng
+    if stay.reason != STATUS_DEPARTED or stay.turns_adult:
+        return
+    if stay.moved_out_on is not None:
+        note = stay.move_out_note
+        if note not in _VANISHED_NOTES and not (note is None and rng.random() < 0.3):
+            return
+        leaves_on = stay.moved_out_on
+    else:  # will leave after today; maybe missing already
+        if rng.random() < 0.4:
+            return
+        leaves_on = stay.planned_leave
+    first_day = leaves_on - timedelta(days=rng.choice((1, 2, 2, 3, 3, 4, 5, 7)))
+    first = max(lo, 3 * (first_day - demo.first_day).days + rng.choices(range(3), (3, 2, 5))[0])
+    while first < hi and demo.rounds[first].started_at < stay.arrival_at + _MARGIN:
+        first += 1
+    if first >= hi:
+        return
+    episode = _new_episode(demo, stay, first, hi - 1)
+    if episode is None:
+        return
+    episode.departed, episode.end = True, stay.moved_out_at
+    _add_episode(demo, stay, episode, _far(demo))
+
+
+def _plan_missing_cases(demo: _Demo, stay: _Stay, lo: int, hi: int) -> None:
+    """Absences that end with the resident back: mostly within hours, some for days."""
+    rng = demo.rng
+    for _i in range(_poisson(rng, (hi - lo) / 3 * MISSING_PER_DAY[stay.street])):
+        first = rng.randrange(lo, hi)
+        if demo.rounds[first].started_at < stay.arrival_at + _MARGIN:
+            continue
+        length = rng.random()
+        if length < 0.55:
+            count = rng.choice((1, 1, 1, 2, 2, 3))
+        elif length < (0.8 if stay.street else 0.9):
+            count = rng.randint(3, 9)
+        else:
+            count = rng.randint(10, 40)
+        last, back = first + count - 1, first + count
+        if back >= hi:
+            if hi < len(demo.rounds):  # back just before moving out
+                last, back = hi - 2, hi - 1
+                if last < first:
+                    continue
+            else:  # still missing now
+                last, back = hi - 1, None
+        until = demo.rounds[back].planned_at if back is not None else _far(demo)
+        if not _is_free(stay, demo.rounds[first].planned_at - _MARGIN, until + _MARGIN):
+            continue
+        episode = _new_episode(demo, stay, first, last)
+        if episode is None:
+            continue
+        if back is not None:
+            before, after = demo.rounds[last], demo.rounds[back]
+            earliest = before.started_at + timedelta(seconds=before.seconds, minutes=10)
+            latest = after.started_at - timedelta(minutes=5)
+            episode.end = earliest + (latest - earliest) * rng.uniform(0.05, 0.95)
+        _add_episode(demo, stay, episode, until)
+
+
+def _cases_for_today(demo: _Demo) -> None:
+    """The Today page has something to show: a case whose reports are due soon and one with
+    reports overdue (unless the simulation left such cases open already)."""
+    rounds = demo.rounds
+    if len(rounds) < 9:
+        return
+    dues = [e.due for s in demo.current for e in s.episodes
+            if e.end is None and e.due is not None and len(e.reports) < len(MISSING_REPORT_KINDS)]
+    window = rounds[-9].planned_at - _MARGIN
+    candidates = [s for s in demo.current if s.arrival <= demo.today - timedelta(days=4)
+                  and _is_free(s, window, _far(demo))]
+    if not any(due > demo.latest for due in dues):
+        best: tuple[datetime, _Stay, _Round] | None = None
+        for stay in candidates:
+            for round_ in rounds[-6:]:
+                since, _by = _mark_time(round_, 0.5)
+                if since > demo.latest - timedelta(minutes=5):
+                    continue
+                due = report_due(stay.person.date_of_birth, since)
+                if due > demo.latest + timedelta(minutes=15) and (best is None or due < best[0]):
+                    best = (due, stay, round_)
+        if best is not None:
+            _due, stay, round_ = best
+            episode = _new_episode(demo, stay, round_.index, len(rounds) - 1, fraction=0.5)
+            if episode is not None:
+                # Staff wait for the deadline before calling the police.
+                _add_episode(demo, stay, episode, _far(demo),
+                             outstanding=("police", "municipality", "agency"), late=False,
+                             flags=False)
+                candidates.remove(stay)
+    if candidates and not any(due <= demo.latest for due in dues):
+        stay = demo.rng.choice(candidates)
+        first = demo.rng.randint(len(rounds) - 9, len(rounds) - 5)
+        episode = _new_episode(demo, stay, first, len(rounds) - 1)
+        if episode is not None:
+            _add_episode(demo, stay, episode, _far(demo),
+                         outstanding=("municipality", "agency"), late=False, flags=False)
+
+
+def _plan_attendance(demo: _Demo) -> None:
+    """After the simulation: the rounds, then for every stay the missing case that ends a
+    departure, approved leave and missing cases with a return, then the open cases today.
+    The marks themselves are made while writing (``_round_rows``): ~800,000 for ten years."""
+    _plan_rounds(demo)
+    for stay in demo.stays:
+        lo, hi = _round_range(demo, stay)
+        if hi <= lo:
+            continue
+        demo.expected_marks += hi - lo
+        _plan_departure_case(demo, stay, lo, hi)
+        _plan_leave(demo, stay)
+        _plan_missing_cases(demo, stay, lo, hi)
+    _cases_for_today(demo)
+    planned = [r.planned_at for r in demo.rounds]
+    for stay in demo.stays:
+        for leave in stay.leaves:
+            for index in range(bisect.bisect_left(planned, leave.starts_at),
+                               bisect.bisect_left(planned, leave.ends_at)):
+                stay.on_leave[index] = leave
+        for episode in stay.episodes:
+            for index in range(episode.first, episode.last + 1):
+                stay.absent[index] = episode
+
+
+def _school_day(day: date) -> bool:
+    """Language school and activities: weekdays outside the holidays (summer, autumn and
+    winter weeks, Christmas)."""
+    if day.weekday() >= 5:
+        return False
+    week = day.isocalendar()[1]
+    if week in (7, 42) or 27 <= week <= 31:
+        return False
+    return not ((day.month == 12 and day.day >= 21) or (day.month == 1 and day.day <= 2))
+
+
+def _round_rows(demo: _Demo, device_id: uuid.UUID) -> Iterator[tuple[type, list[dict[str, Any]]]]:
+    """Every round and its marks, a few days at a time (rounds before their marks)."""
+    rng = demo.rng
+    latest = demo.latest
+    ordered = sorted(demo.stays, key=lambda s: s.arrival)
+    active: dict[uuid.UUID, _Stay] = {}
+    pointer = 0
+    day: date | None = None
+    school = False
+    round_rows: list[dict[str, Any]] = []
+    mark_rows: list[dict[str, Any]] = []
+    for round_ in demo.rounds:
+        if round_.day != day:
+            day = round_.day
+            while pointer < len(ordered) and ordered[pointer].arrival <= day:
+                stay = ordered[pointer]
+                pointer += 1
+                if stay.moved_out_on is None or stay.moved_out_on > day:
+                    active[stay.id] = stay
+            for stay in [s for s in active.values()
+                         if s.moved_out_on is not None and s.moved_out_on <= day]:
+                del active[stay.id]
+            school = _school_day(day)
+        index, started, seconds = round_.index, round_.started_at, round_.seconds
+        staff, relief, typed_at = round_.staff, round_.relief, round_.typed_at
+        at_school = school and round_.slot == "afternoon"
+        count = 0
+        last_made = started if typed_at is None else typed_at
+        for stay in active.values():
+            episode = stay.absent.get(index) if stay.absent else None
+            note = None
+            source = "screen" if typed_at is None else "paper"
+            if episode is not None and episode.first == index:
+                mark_id, mark, at, by = episode.mark_id, MARK_ABSENT, episode.since, episode.opened_by
+            else:
+                mark_id = demo.uuid()
+                leave = stay.on_leave.get(index) if stay.on_leave else None
+                if leave is not None:
+                    mark = MARK_HOSPITAL if leave.kind == "hospital" else MARK_LEAVE
+                    at, by, source = round_.planned_at if typed_at else started, staff, "leave"
+                elif stay.arrival == day and stay.arrival_at > started and episode is None:
+                    # Arrived after the round began: marked present on arrival.
+                    mark, source = MARK_PRESENT, "screen"
+                    at = stay.arrival_at + timedelta(minutes=rng.randint(5, 40))
+                    by = _on_duty(demo, at)
+                else:
+                    fraction = rng.random()
+                    at = started + timedelta(seconds=fraction * seconds)
+                    by = relief if relief is not None and fraction > 0.5 else staff
+                    if episode is not None:
+                        mark = MARK_ABSENT
+                    else:
+                        chance = rng.random()
+                        if at_school and chance < AT_SCHOOL[stay.street]:
+                            mark = MARK_SCHOOL
+                            if rng.random() < 0.2:
+                                note = rng.choice(_SCHOOL_NOTES)
+                        elif chance > 1 - OTHER_MARK[stay.street]:
+                            mark, note = MARK_OTHER, rng.choice(_OTHER_NOTES)
+                        else:
+                            mark = MARK_PRESENT
+            created = at
+            if typed_at is not None and source != "screen":
+                created = typed_at + timedelta(seconds=15 * count)
+            if created > latest:
+                continue  # today's round is still going on
+            count += 1
+            last_made = max(last_made, created)
+            mark_rows.append({
+                "id": mark_id, "created_at": created, "updated_at": created,
+                "updated_by_device": device_id, "deleted_at": None, "row_version": 1,
+                "round_id": round_.id, "resident_id": stay.id, "mark": mark, "note": note,
+                "marked_at": at, "marked_by": by.id, "source": source})
+        demo.marks_written += count
+        completed = last_made if count == len(active) else None
+        begun = started if typed_at is None else typed_at
+        round_rows.append({
+            **_synced(device_id, round_.id, begun, [completed]), "round_date": round_.day,
+            "slot": round_.slot, "planned_at": round_.planned_at, "started_at": begun,
+            "started_by": staff.id, "completed_at": completed})
+        if len(mark_rows) >= BATCH_SIZE:
+            yield AttendanceRound, round_rows
+            yield AttendanceMark, mark_rows
+            round_rows, mark_rows = [], []
+    if round_rows:
+        yield AttendanceRound, round_rows
+        yield AttendanceMark, mark_rows
+
+
+def _case_rows(demo: _Demo,
+               device_id: uuid.UUID) -> list[tuple[type, list[dict[str, Any]]]]:
+    """Missing cases and their reports (after the marks that opened them)."""
+    cases, reports = [], []
+    for stay in demo.stays:
+        for episode in stay.episodes:
+            closed = episode.end is not None
+            cases.append({
+                **_synced(device_id, episode.id, episode.opened_at, [episode.end]),
+                "resident_id": stay.id, "missing_since": episode.since, "reason": "absent_mark",
+                "mark_id": episode.mark_id, "opened_by": episode.opened_by.id,
+                "special_concern": episode.special_concern,
+                "known_not_staying": episode.known_not_staying,
+                "last_seen_at": episode.facts.get("last_seen_at"),
+                "last_seen_place": episode.facts.get("last_seen_place"),
+                "height": episode.facts.get("height"),
+                "clothing": episode.facts.get("clothing"),
+                "description": episode.facts.get("description"),
+                "contacts": episode.facts.get("contacts"),
+                "closed_at": episode.end,
+                "close_reason": (("left_responsibility" if episode.departed else "returned")
+                                 if closed else None),
+                "close_note": episode.close_note,
+                "closed_by": episode.closed_by.id if episode.closed_by else None})
+            for ident, kind, at, by, reference in episode.reports:
+                reports.append({**_synced(device_id, ident, at), "case_id": episode.id,
+                                "kind": kind, "done_at": at, "done_by": by.id,
+                                "reference": reference})
+    return [(MissingCase, cases), (MissingReport, reports)]
+
+
 # --- 4. rows --------------------------------------------------------------------------
 
 def _synced(device_id: uuid.UUID, ident: uuid.UUID, created: datetime,
@@ -1037,8 +1737,12 @@ def _rows(demo: _Demo, device_id: uuid.UUID,
         rep_at = (demo.moment(stay.representative_from)
                   if has_representative and stay.representative_from > stay.arrival else None)
         name, phone, email = representative or (None, None, None)
+        missing = stay.open_episode() if stay.moved_out_on is None else None
+        status = (stay.reason if stay.moved_out_on else
+                  STATUS_MISSING if missing else STATUS_IN_RESIDENCE)
         resident_rows.append({
-            **_synced(device_id, stay.id, stay.arrival_at, [rep_at, stay.moved_out_at]),
+            **_synced(device_id, stay.id, stay.arrival_at,
+                      [rep_at, stay.moved_out_at, missing.opened_at if missing else None]),
             "person_id": person.person_id, "given_names": person.given_names,
             "family_name": person.family_name, "name_in_own_script": person.own_script,
             "date_of_birth": person.date_of_birth, "age_disputed": person.age_disputed,
@@ -1046,7 +1750,7 @@ def _rows(demo: _Demo, device_id: uuid.UUID,
             "nationality": NATIONALITY_AS_TYPED.get(person.nationality, person.nationality),
             "languages": list(person.languages), "phase": _phase(stay, until),
             "arrival_date": stay.arrival,
-            "status": stay.reason if stay.moved_out_on else STATUS_IN_RESIDENCE,
+            "status": status,
             "moved_out_on": stay.moved_out_on,
             "move_out_reason": stay.reason if stay.moved_out_on else None,
             "move_out_note": stay.move_out_note,
@@ -1064,8 +1768,13 @@ def _rows(demo: _Demo, device_id: uuid.UUID,
                 **_synced(device_id, spell.id, spell.start_at, [spell.end_at]),
                 "resident_id": stay.id, "staff_id": spell.target.id, "kind": spell.kind,
                 "started_on": spell.start, "ended_on": spell.end})
+    leave_rows = [{**_synced(device_id, leave.id, leave.approved_at), "resident_id": stay.id,
+                   "kind": leave.kind, "starts_at": leave.starts_at, "ends_at": leave.ends_at,
+                   "note": leave.note, "approved_by": leave.approved_by.id}
+                  for stay in demo.stays for leave in stay.leaves]
     return [(Staff, staff_rows), (Room, room_rows), (Bed, bed_rows), (Resident, resident_rows),
-            (BedAssignment, bed_assignments), (ContactAssignment, contact_assignments)]
+            (BedAssignment, bed_assignments), (ContactAssignment, contact_assignments),
+            (Leave, leave_rows)]
 
 
 class _Cancelled(Exception):
@@ -1075,18 +1784,21 @@ class _Cancelled(Exception):
 def _write(db: Database, demo: _Demo, password_hash: str,
            cancel: threading.Event | None) -> Iterator[Progress]:
     tables = _rows(demo, db.device_id, password_hash)
-    total = sum(len(rows) for _model, rows in tables)
+    cases = _case_rows(demo, db.device_id)
+    # The rounds and marks are made as they are written (too many to keep in memory).
+    total = (sum(len(rows) for _model, rows in (*tables, *cases)) + len(demo.rounds)
+             + demo.expected_marks)
     done = 0
     message = _("Saving the demo centre")
     with db.unit(SYSTEM, audit=False) as session:
-        for model, rows in tables:
+        for model, rows in itertools.chain(tables, _round_rows(demo, db.device_id), cases):
             for start in range(0, len(rows), BATCH_SIZE):
                 if cancel is not None and cancel.is_set():
                     raise _Cancelled
                 batch = rows[start:start + BATCH_SIZE]
                 session.execute(insert(model), batch)
                 done += len(batch)
-                yield Progress(message, done, total)
+                yield Progress(message, min(done, total), total)
         # The centre and its first administrator were made by the services just now;
         # date them back to when the centre opened.
         session.execute(update(Centre).values(created_at=demo.founded_at,
@@ -1096,7 +1808,9 @@ def _write(db: Database, demo: _Demo, password_hash: str,
         audit_entry(session, "create", "demo", None, {
             "places": demo.places, "first_day": demo.first_day.isoformat(),
             "last_day": demo.today.isoformat(), "residents": len(demo.stays),
-            "staff": len(demo.staff) + 1}, summary="demo centre generated")
+            "staff": len(demo.staff) + 1, "rounds": len(demo.rounds),
+            "marks": demo.marks_written}, summary="demo centre generated")
+    yield Progress(message, total, total)
 
 
 # --- the entry points -----------------------------------------------------------------
@@ -1127,10 +1841,12 @@ def _years_before(day: date, years: int) -> date:
 
 
 def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
-             cancel: threading.Event | None = None,
-             today: date | None = None) -> Iterator[Progress | DemoResult]:
+             cancel: threading.Event | None = None, today: date | None = None,
+             now: datetime | None = None) -> Iterator[Progress | DemoResult]:
     """Build a demo centre with ``places`` beds and ``years`` of history up to ``today``.
 
+    The history ends at ``now`` (default: the clock) when ``today`` is the day of ``now``,
+    else at the end of ``today``: today's rounds planned later have not been taken yet.
     Yields ``Progress`` now and then and finally the ``DemoResult``. The database is built
     in ``<db_path>.partial`` and renamed at the end; if ``cancel`` is set, the generator
     stops without a result and leaves no file behind.
@@ -1140,12 +1856,13 @@ def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
         raise ValueError("a demo centre needs at least 4 places and 1 year")
     if db_path.exists() and db_path.stat().st_size > 0:
         raise FileExistsError(str(db_path))
-    today = today or local_today()
+    clock = now or utcnow()
+    today = today or local_today(clock)
     latest_today = datetime.combine(today, time(23, 59), tzinfo=LOCAL_TZ).astimezone(UTC)
     rng = random.Random(seed)
     demo = _Demo(rng=rng, places=places, first_day=_years_before(today, years) + timedelta(1),
-                 today=today, latest=min(utcnow(), latest_today)
-                 if today == local_today() else latest_today)
+                 today=today, latest=min(clock.astimezone(UTC), latest_today)
+                 if today == local_today(clock) else latest_today)
     partial = _partial_path(db_path)
     _remove_sqlite_files(partial)
     db: Database | None = None
@@ -1158,6 +1875,8 @@ def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
         yield from _simulate(demo, cancel)
         if cancel is not None and cancel.is_set():
             return
+        yield Progress(_("Planning rounds, leave and missing cases"), 0, 1)
+        _plan_attendance(demo)
         earliest = min([s.arrival for s in demo.stays] or [demo.first_day])
         demo.founded_at = demo.moment(earliest - timedelta(days=rng.randint(60, 240)), 9, 12)
 
@@ -1203,7 +1922,10 @@ def _result(demo: _Demo) -> DemoResult:
         arrivals=sum(1 for s in demo.stays if s.arrival >= demo.first_day),
         departures=sum(1 for s in demo.stays if s.moved_out_on is not None),
         room_changes=demo.room_changes, rooms=len(demo.rooms), beds=len(demo.beds),
-        credentials=credentials)
+        credentials=credentials, rounds=len(demo.rounds), marks=demo.marks_written,
+        leave=sum(len(s.leaves) for s in demo.stays),
+        missing_cases=sum(len(s.episodes) for s in demo.stays),
+        missing_open=sum(1 for s in demo.stays for e in s.episodes if e.end is None))
 
 
 def describe(result: DemoResult, db_path: Path) -> str:
@@ -1222,6 +1944,10 @@ def describe(result: DemoResult, db_path: Path) -> str:
                                  beds=result.beds),
         _("Staff: {staff} users, {former} former users (inactive).").format(
             staff=result.staff, former=result.former_staff),
+        _("Attendance: {rounds} rounds with {marks} marks, {leave} approved leaves, "
+          "{cases} missing cases ({open} open now).").format(
+            rounds=result.rounds, marks=result.marks, leave=result.leave,
+            cases=result.missing_cases, open=result.missing_open),
         "",
         _("Demo users (log in with the user name and password):"),
     ]

@@ -377,7 +377,7 @@ def mark_resident(db: Database, actor: Actor, round_id: uuid.UUID, resident_id: 
             raise ValidationError({"resident": _(
                 "{name} did not live at the centre on {date}.").format(
                     name=f"{resident.given_names} {resident.family_name}",
-                    date=format_datetime(round_.planned_at, "medium"))})
+                    date=format_date(round_.round_date))})
         if existing is None:
             record = AttendanceMark(round_id=round_.id, resident_id=resident_id)
             session.add(record)

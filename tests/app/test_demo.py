@@ -9,7 +9,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,13 +19,32 @@ from app import demo
 from app.cli import main
 from app.db import Database, open_database
 from app.formatting import LOCAL_TZ
-from app.models import AuditEntry, Bed, BedAssignment, ContactAssignment, Resident, Room, Staff
+from app.models import (
+    AttendanceMark,
+    AttendanceRound,
+    AuditEntry,
+    Bed,
+    BedAssignment,
+    ContactAssignment,
+    Leave,
+    MissingCase,
+    MissingReport,
+    Resident,
+    Room,
+    Staff,
+)
+from app.models.attendance import MISSING_REPORT_KINDS
 from app.models.residents import MOVE_OUT_REASONS
 from app.queries.due import due_duties
+from app.rules.absence import report_due
 from app.rules.residents import ADULT_AGE, age_on
+from app.rules.rounds import DEFAULT_ROUND_TIMES, ROUND_SLOTS
 from app.services import auth
+from app.services.attendance import day_status
 
 TODAY = date(2026, 11, 23)
+# The end of TODAY, so the demo does not depend on the clock (not even on that day).
+NOW = datetime.combine(TODAY, time(23, 59), tzinfo=LOCAL_TZ)
 PLACES = 20
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 
@@ -49,12 +68,17 @@ class Built:
     residents: list
     bed_assignments: list
     contacts: list
+    rounds: dict
+    marks: list
+    leaves: list
+    cases: list
+    reports: list
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = build(path, places=PLACES, years=1, seed=3, today=TODAY)
+    result = build(path, places=PLACES, years=1, seed=3, now=NOW)
     db = open_database(path)
     with db.read() as session:
         data = Built(
@@ -64,7 +88,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             beds={b.id: b for b in session.scalars(select(Bed))},
             residents=list(session.scalars(select(Resident))),
             bed_assignments=list(session.scalars(select(BedAssignment))),
-            contacts=list(session.scalars(select(ContactAssignment))))
+            contacts=list(session.scalars(select(ContactAssignment))),
+            rounds={r.id: r for r in session.scalars(select(AttendanceRound))},
+            marks=list(session.scalars(select(AttendanceMark))),
+            leaves=list(session.scalars(select(Leave))),
+            cases=list(session.scalars(select(MissingCase))),
+            reports=list(session.scalars(select(MissingReport))))
     yield data
     db.close()
 
@@ -97,7 +126,7 @@ def test_counts_match_the_result(built: Built) -> None:
 
 def test_every_current_resident_has_a_bed_and_two_contact_persons(built: Built) -> None:
     for resident in current(built):
-        assert resident.status == "in_residence"
+        assert resident.status in ("in_residence", "missing")
         beds = [a for a in built.bed_assignments
                 if a.resident_id == resident.id and a.ended_on is None]
         assert len(beds) == 1, resident.person_id
@@ -205,7 +234,9 @@ def test_person_ids_names_and_details_are_plausible(built: Built) -> None:
 def test_sync_columns_and_audit_are_filled(built: Built) -> None:
     device = built.db.device_id
     for row in [*built.residents, *built.bed_assignments, *built.contacts,
-                *built.staff.values(), *built.rooms.values(), *built.beds.values()]:
+                *built.staff.values(), *built.rooms.values(), *built.beds.values(),
+                *built.rounds.values(), *built.marks, *built.leaves, *built.cases,
+                *built.reports]:
         assert row.updated_by_device == device
         assert row.created_at is not None and row.created_at.tzinfo is not None
         assert row.updated_at >= row.created_at
@@ -239,7 +270,7 @@ def test_login_with_a_printed_credential(built: Built) -> None:
 
 
 def test_the_same_seed_gives_the_same_centre(built: Built, tmp_path: Path) -> None:
-    again = build(tmp_path / "again.db", places=PLACES, years=1, seed=3, today=TODAY)
+    again = build(tmp_path / "again.db", places=PLACES, years=1, seed=3, now=NOW)
     db = open_database(tmp_path / "again.db")
     try:
         with db.read() as session:
@@ -248,8 +279,24 @@ def test_the_same_seed_gives_the_same_centre(built: Built, tmp_path: Path) -> No
         db.close()
     assert rows == sorted((r.id, r.person_id) for r in built.residents)
     assert again == built.result
+    db = open_database(tmp_path / "again.db")
+    try:
+        with db.read() as session:
+            marks = sorted(session.execute(select(
+                AttendanceMark.id, AttendanceMark.resident_id, AttendanceMark.mark,
+                AttendanceMark.marked_at, AttendanceMark.marked_by)).all())
+            cases = sorted(session.execute(select(
+                MissingCase.id, MissingCase.mark_id, MissingCase.missing_since,
+                MissingCase.closed_at)).all())
+            leaves = sorted(session.execute(select(Leave.id, Leave.starts_at, Leave.ends_at)).all())
+    finally:
+        db.close()
+    assert marks == sorted((m.id, m.resident_id, m.mark, m.marked_at, m.marked_by)
+                           for m in built.marks)
+    assert cases == sorted((c.id, c.mark_id, c.missing_since, c.closed_at) for c in built.cases)
+    assert leaves == sorted((leave.id, leave.starts_at, leave.ends_at) for leave in built.leaves)
 
-    other = build(tmp_path / "other.db", places=PLACES, years=1, seed=4, today=TODAY)
+    other = build(tmp_path / "other.db", places=PLACES, years=1, seed=4, now=NOW)
     assert other.arrivals != again.arrivals or other.residents != again.residents or (
         other.credentials != again.credentials)
 
@@ -259,7 +306,7 @@ def test_cancel_stops_without_a_result_or_a_file(tmp_path: Path, stop_when: str)
     path = tmp_path / "cancelled.db"
     cancel = threading.Event()
     steps = []
-    for step in demo.generate(path, places=PLACES, years=1, seed=3, cancel=cancel, today=TODAY):
+    for step in demo.generate(path, places=PLACES, years=1, seed=3, cancel=cancel, now=NOW):
         steps.append(step)
         if stop_when == "first progress" or "Saving" in getattr(step, "message", ""):
             cancel.set()
@@ -286,3 +333,247 @@ def test_cli_demo_prints_the_credentials(tmp_path: Path, capsys: pytest.CaptureF
     assert path.exists()
     assert not Path(f"{path}.partial").exists()
     assert main(["demo", "--db", str(path), "--residents", "20"]) == 2
+
+
+# --- attendance: rounds, marks, leave, missing cases ----------------------------------
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def lives_here(resident: Resident, day: date) -> bool:
+    return resident.arrival_date <= day and (resident.moved_out_on is None
+                                             or day < resident.moved_out_on)
+
+
+def employed_on(staff: Staff, day: date) -> bool:
+    """Hired by ``day`` and, for former staff, not yet left (they leave on the day the row
+    was last changed)."""
+    return local_day(staff.created_at) <= day and (staff.active
+                                                   or day < local_day(staff.updated_at))
+
+
+def test_three_rounds_a_day_complete_on_every_past_day(built: Built) -> None:
+    by_day = defaultdict(dict)
+    for round_ in built.rounds.values():
+        assert round_.slot not in by_day[round_.round_date]
+        by_day[round_.round_date][round_.slot] = round_
+    days = (TODAY - built.result.first_day).days + 1
+    assert sorted(by_day) == [built.result.first_day + timedelta(days=i) for i in range(days)]
+    assert built.result.rounds == len(built.rounds) == 3 * days
+    marked = defaultdict(set)
+    for mark in built.marks:
+        assert mark.resident_id not in marked[mark.round_id], "two marks in one round"
+        marked[mark.round_id].add(mark.resident_id)
+    assert built.result.marks == len(built.marks)
+    for day, rounds in by_day.items():
+        assert set(rounds) == set(ROUND_SLOTS)
+        expected = {r.id for r in built.residents if lives_here(r, day)}
+        for slot, round_ in rounds.items():
+            local = round_.planned_at.astimezone(LOCAL_TZ)
+            assert (local.date(), local.strftime("%H:%M")) == (day, DEFAULT_ROUND_TIMES[slot])
+            assert round_.started_by in built.staff
+            assert round_.started_at >= round_.planned_at - timedelta(minutes=10)
+            assert marked[round_.id] == expected, (day, slot)
+            assert round_.completed_at is not None, (day, slot)
+            assert round_.completed_at >= round_.started_at
+
+
+def test_every_mark_is_for_a_resident_living_here_by_staff_on_shift(built: Built) -> None:
+    residents = {r.id: r for r in built.residents}
+    counts = Counter()
+    for mark in built.marks:
+        round_ = built.rounds[mark.round_id]
+        assert lives_here(residents[mark.resident_id], round_.round_date)
+        staff = built.staff[mark.marked_by]
+        assert employed_on(staff, local_day(mark.created_at)), (staff.full_name, mark.created_at)
+        assert not set(staff.roles) <= {"administrator"}
+        assert mark.marked_at >= round_.planned_at - timedelta(minutes=10)
+        assert mark.created_at >= mark.marked_at
+        if round_.slot == "evening" and mark.source in ("screen", "leave"):
+            assert "night_staff" in staff.roles, staff.username
+        if mark.mark == "other":
+            assert mark.note
+        counts[mark.mark] += 1
+    # Mostly present; school on weekday afternoons; leave, hospital and absences are rare.
+    assert counts["present"] > 0.8 * len(built.marks)
+    assert counts["school"] > 0.03 * len(built.marks)
+    assert counts["leave"] > 0 and counts["absent"] > 0
+    assert counts["absent"] < 0.03 * len(built.marks)
+    school_rounds = {built.rounds[m.round_id].slot for m in built.marks if m.mark == "school"}
+    assert school_rounds == {"afternoon"}
+
+
+def test_leave_never_overlaps_and_the_rounds_mark_it(built: Built) -> None:
+    residents = {r.id: r for r in built.residents}
+    by_resident = defaultdict(list)
+    for leave in built.leaves:
+        assert leave.ends_at > leave.starts_at
+        assert leave.approved_by in built.staff
+        resident = residents[leave.resident_id]
+        assert local_day(leave.starts_at) > resident.arrival_date
+        if resident.moved_out_on is not None:
+            assert local_day(leave.ends_at) < resident.moved_out_on
+        by_resident[leave.resident_id].append(leave)
+    assert {leave.kind for leave in built.leaves} >= {"family_visit", "school_trip"}
+    for leaves in by_resident.values():
+        leaves.sort(key=lambda leave: leave.starts_at)
+        for before, after in itertools.pairwise(leaves):
+            assert before.ends_at <= after.starts_at
+    on_leave = 0
+    for mark in built.marks:
+        planned = built.rounds[mark.round_id].planned_at
+        leave = next((leave for leave in by_resident.get(mark.resident_id, ())
+                      if leave.starts_at <= planned < leave.ends_at), None)
+        if leave is None:
+            assert mark.source != "leave"
+            continue
+        on_leave += 1
+        assert mark.source == "leave"
+        assert mark.mark == ("hospital" if leave.kind == "hospital" else "leave")
+    assert on_leave > 0
+
+
+def test_missing_cases_follow_the_absent_marks(built: Built) -> None:
+    residents = {r.id: r for r in built.residents}
+    marks = {m.id: m for m in built.marks}
+    marks_of = defaultdict(list)
+    for mark in built.marks:
+        marks_of[mark.resident_id].append(mark)
+    cases_of = defaultdict(list)
+    leave_of = defaultdict(list)
+    for leave in built.leaves:
+        leave_of[leave.resident_id].append(leave)
+    assert built.cases
+    for case in built.cases:
+        cases_of[case.resident_id].append(case)
+        mark = marks[case.mark_id]
+        assert case.reason == "absent_mark"
+        assert (mark.mark, mark.resident_id) == ("absent", case.resident_id)
+        assert case.missing_since == mark.marked_at
+        assert case.opened_by == mark.marked_by
+        assert not any(leave.starts_at <= case.missing_since < leave.ends_at
+                       for leave in leave_of[case.resident_id])
+        resident = residents[case.resident_id]
+        if case.closed_at is None:
+            assert resident.moved_out_on is None
+            continue
+        assert case.closed_at > case.missing_since
+        assert case.close_note and case.closed_by in built.staff
+        if case.close_reason == "left_responsibility":
+            assert resident.move_out_reason == "departed"
+            assert local_day(case.closed_at) == resident.moved_out_on
+        else:
+            assert case.close_reason == "returned"
+            after = [m for m in marks_of[case.resident_id] if m.marked_at > case.closed_at]
+            assert after and min(after, key=lambda m: m.marked_at).mark != "absent"
+    for cases in cases_of.values():
+        cases.sort(key=lambda c: c.missing_since)
+        assert sum(c.closed_at is None for c in cases) <= 1
+        for before, after in itertools.pairwise(cases):
+            assert before.closed_at is not None and before.closed_at < after.missing_since
+    # Every absent mark belongs to the case it opened or continued.
+    for mark in built.marks:
+        if mark.mark == "absent":
+            assert any(c.missing_since <= mark.marked_at
+                       and (c.closed_at is None or mark.marked_at < c.closed_at)
+                       for c in cases_of[mark.resident_id]), mark.marked_at
+    # Both endings occur; departures mostly follow a missing case.
+    assert {c.close_reason for c in built.cases} >= {"returned", "left_responsibility"}
+    departed = [r for r in built.residents if r.move_out_reason == "departed"]
+    vanished = {c.resident_id for c in built.cases if c.close_reason == "left_responsibility"}
+    assert 0.3 * len(departed) <= len(vanished) <= len(departed)
+
+
+def test_missing_cases_are_a_few_a_month_more_in_the_street_section(tmp_path: Path) -> None:
+    """At the real scale (78 places; the street-oriented section has ~12 beds)."""
+    build(tmp_path / "full.db", places=78, years=1, seed=3, now=NOW)
+    db = open_database(tmp_path / "full.db")
+    try:
+        with db.read() as session:
+            residents = {r.id: r for r in session.scalars(select(Resident))}
+            cases = list(session.scalars(select(MissingCase)))
+            first_day = session.scalar(select(AttendanceRound.round_date)
+                                       .order_by(AttendanceRound.round_date).limit(1))
+    finally:
+        db.close()
+    per_month = len(cases) / ((TODAY - first_day).days / 30.4)
+    assert 2 <= per_month <= 10
+    days = Counter()
+    for resident in residents.values():
+        end = resident.moved_out_on or TODAY + timedelta(days=1)
+        days[resident.street_oriented] += (end - max(resident.arrival_date, first_day)).days
+    per_day = Counter(residents[c.resident_id].street_oriented for c in cases)
+    assert per_day[True] / days[True] > 2 * per_day[False] / days[False]
+    returned = Counter(residents[c.resident_id].street_oriented for c in cases
+                       if c.close_reason == "returned")
+    assert returned[True] > returned[False]
+
+
+def test_missing_reports_are_made_mostly_in_time(built: Built) -> None:
+    residents = {r.id: r for r in built.residents}
+    cases = {c.id: c for c in built.cases}
+    kinds = defaultdict(list)
+    in_time = 0
+    for report in built.reports:
+        case = cases[report.case_id]
+        kinds[case.id].append(report.kind)
+        assert report.kind in MISSING_REPORT_KINDS
+        assert report.done_by in built.staff
+        assert report.done_at > case.missing_since
+        assert case.closed_at is None or report.done_at < case.closed_at
+        if report.kind == "police":
+            assert re.fullmatch(r"\d{4}-\d{5}-\d{5}-\d{2}", report.reference or "")
+        due = report_due(residents[case.resident_id].date_of_birth, case.missing_since,
+                         special_concern=case.special_concern,
+                         known_not_staying=case.known_not_staying)
+        in_time += report.done_at <= due or due == case.missing_since
+    assert all(len(k) == len(set(k)) for k in kinds.values())
+    assert built.reports and in_time >= 0.8 * len(built.reports)
+    # A case that lasted well past its deadline has every report (unless open today).
+    for case in built.cases:
+        if case.closed_at is None:
+            continue
+        due = report_due(residents[case.resident_id].date_of_birth, case.missing_since,
+                         special_concern=case.special_concern,
+                         known_not_staying=case.known_not_staying)
+        if case.closed_at > due + timedelta(hours=8):
+            assert sorted(kinds[case.id]) == sorted(MISSING_REPORT_KINDS), case.missing_since
+            assert case.height and case.clothing
+
+
+def test_open_cases_are_missing_residents_on_the_today_page(built: Built) -> None:
+    open_cases = [c for c in built.cases if c.closed_at is None]
+    assert open_cases
+    assert {r.id for r in built.residents if r.status == "missing"} == {
+        c.resident_id for c in open_cases}
+    assert built.result.missing_open == len(open_cases)
+    end_of_day = datetime.combine(TODAY, time(23, 59), tzinfo=LOCAL_TZ)
+    with built.db.read() as session:
+        duties = due_duties(session, end_of_day)
+        rounds = day_status(session, TODAY)
+    reports = [d for d in duties if d.kind == "missing_report"]
+    assert "overdue" in {d.severity for d in reports}
+    assert any(d.severity != "overdue" and d.due_at > end_of_day for d in reports)
+    assert all(status.complete for status in rounds)
+
+
+def test_todays_later_rounds_are_not_taken_yet(tmp_path: Path) -> None:
+    now = datetime.combine(TODAY, time(15, 4), tzinfo=LOCAL_TZ)
+    result = build(tmp_path / "afternoon.db", places=8, years=1, seed=5, now=now)
+    assert result.last_day == TODAY
+    db = open_database(tmp_path / "afternoon.db")
+    try:
+        with db.read() as session:
+            today = {s.slot: s for s in day_status(session, TODAY)}
+            yesterday = day_status(session, TODAY - timedelta(days=1))
+            newest = session.scalar(select(AttendanceMark.created_at)
+                                    .order_by(AttendanceMark.created_at.desc()).limit(1))
+            cases = list(session.scalars(select(MissingCase)))
+    finally:
+        db.close()
+    assert all(status.complete for status in yesterday)
+    assert today["morning"].complete
+    assert not today["evening"].started
+    assert newest is not None and newest <= now.astimezone(UTC)
+    assert all(c.missing_since <= now for c in cases)

@@ -1,7 +1,8 @@
 """Databases made by released versions upgrade to the current schema with their data intact.
 
 ``fixtures/schema_<revision>.db`` is a small demo centre made at that revision; add one for
-every schema version that is released (``centredesk demo --residents 8 --years 1``).
+every schema version that is released (``centredesk demo --residents 8 --years 1``; from
+0002 on, rounds older than 91 days are deleted and the file vacuumed to keep it under 2 MB).
 """
 
 from __future__ import annotations
