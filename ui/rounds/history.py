@@ -88,6 +88,8 @@ class AttendanceHistoryDialog(QDialog):
                                     label(MARK_LABELS, mark.mark), mark.note or "",
                                     mark.marked_by or "", label(MARK_SOURCE_LABELS, mark.source)])
             self.list.addTopLevelItem(item)
+        for column in (0, 1, 2, 4):
+            self.list.resizeColumnToContents(column)
         summary = QLabel(_("{total} marks: {present} present, {other} otherwise").format(
             total=len(self.marks), present=len(self.marks) - len(exceptions),
             other=len(exceptions)), objectName="history_summary")
