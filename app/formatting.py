@@ -21,6 +21,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """A UTC moment from an aggregate (max, min) over a UTC column, which SQLite returns
+    without the column's type: naive or as text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def to_local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: times are stored in UTC and must carry a timezone")

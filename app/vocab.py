@@ -47,3 +47,20 @@ def label(table: dict, code: object) -> str:
     """The translated label for ``code``, or the code itself if it has none."""
     text = table.get(code)
     return _(text) if text else ("" if code is None else str(code))
+ORIGIN_LABELS = {"vacated_room": N_("Vacated room or bed"), "common_area": N_("Common area")}
+ITEM_CATEGORY_LABELS = {
+    "clothing": N_("Clothing"), "shoes": N_("Shoes"), "electronics": N_("Electronics"),
+    "phone": N_("Mobile phone"), "documents": N_("Papers/documents"), "money": N_("Money"),
+    "jewellery": N_("Jewellery/watch"), "bag": N_("Bag/suitcase"),
+    "toiletries": N_("Toiletries"), "food": N_("Food"), "books": N_("Books"),
+    "sports": N_("Sports gear"), "other": N_("Other"),
+}
+DISPOSITION_LABELS = {"returned": N_("Returned to the owner"),
+                      "police": N_("Handed to the police"), "destroyed": N_("Destroyed"),
+                      "charity": N_("Given to charity"),
+                      "discarded_perishable": N_("Discarded (perishable)")}
+ID_DOCUMENT_LABELS = {"passport": N_("Passport"), "national_id": N_("National ID card"),
+                      "driving_licence": N_("Driving licence"),
+                      "residence_card": N_("Residence card"), "health_card": N_("Health card"),
+                      "staff_card": N_("Staff/professional card"), "other": N_("Other document"),
+                      "none": N_("No ID shown")}

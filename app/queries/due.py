@@ -35,6 +35,10 @@ DUTY_TITLES: dict[str, str] = {
     "turns_adult": N_("{name} turns 18 on {date}: plan the move to an adult centre"),
     "missing_report": N_("{name} is missing: {report}"),
     "missing_open": N_("{name} is missing since {time}: all reports made; record the return"),
+    "lost_item_retention": N_("Lost property {number} ({description}) kept until {date}: "
+                              "destroy it or give it to charity"),
+    "lost_item_search": N_("Lost property {number} ({description}): owner not found by "
+                           "{date}, hand it to the police"),
     "round_due": N_("{round} due now: {marked} of {expected} marked"),
     "round_incomplete": N_("{round} not complete: {marked} of {expected} marked"),
 }
@@ -163,8 +167,22 @@ def round_duties(session: Session, at: datetime) -> Iterable[Duty]:
                                               "round_id": str(status.round_id or "")})
 
 
+def lost_property_duties(session: Session, at: datetime) -> Iterable[Duty]:
+    """Lost property whose retention or owner search ended (domain-rules §5)."""
+    from app.services.lost_property import due_items
+
+    today = to_local(at).date()
+    for item in due_items(session, today):
+        deadline = item.deadline
+        kind = "lost_item_retention" if item.origin == "vacated_room" else "lost_item_search"
+        yield Duty(kind, "overdue" if deadline < today else "due", _start_of_day(deadline),
+                   params={"number": item.number, "description": item.description,
+                           "date": deadline, "item_id": str(item.id)})
+
+
 DUTY_PROVIDERS: list[DutyProvider] = [missing_case_duties, round_duties, contact_person_duties,
-                                      representative_duties, adult_birthday_duties]
+                                      representative_duties, adult_birthday_duties,
+                                      lost_property_duties]
 
 
 def due_duties(session: Session, at: datetime) -> list[Duty]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import NotFound, ValidationError
-from app.formatting import format_date, format_datetime, format_time, local_today, utcnow
+from app.formatting import as_utc, format_date, format_datetime, format_time, local_today, utcnow
 from app.i18n import _
 from app.models import (
     AttendanceMark,
@@ -528,7 +528,7 @@ def absence_patterns(db: Database, actor: Actor, *, days: int = 14, minimum: int
                    AttendanceMark.deleted_at.is_(None), AttendanceRound.deleted_at.is_(None))
             .group_by(AttendanceRound.round_date, AttendanceMark.mark)).all()
     patterns = [AbsencePattern(rid, names.get(rid, ""), rooms.get(rid, ""), a, o, n,
-                               _aware(last)) for rid, (a, o, n, last) in flagged.items()]
+                               as_utc(last)) for rid, (a, o, n, last) in flagged.items()]
     patterns.sort(key=lambda p: (-(p.absent + p.other), p.name.casefold()))
     counts: dict[date, dict[str, int]] = {since + timedelta(days=i): {} for i in range(days)}
     for day, mark, n in daily:
@@ -537,12 +537,3 @@ def absence_patterns(db: Database, actor: Actor, *, days: int = 14, minimum: int
                                 c.get(MARK_LEAVE, 0) + c.get(MARK_HOSPITAL, 0),
                                 c.get(MARK_PRESENT, 0) + c.get("school", 0))
                       for day, c in sorted(counts.items())]
-
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    """An aggregate over a UTC column comes back without the column's type."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
