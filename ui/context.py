@@ -21,6 +21,8 @@ class Changes:
     rooms: bool = False
     centre: bool = False
     attendance: bool = False
+    lost_property: bool = False
+    visitors: bool = False
     audit: bool = True
 
 

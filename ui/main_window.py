@@ -40,10 +40,8 @@ AREAS: list[tuple[str, str, str | None]] = [
     ("incidents", N_("Incidents"), N_(
         "The incident log and the IN8, IN9, IN10 and IN12 reports are not available in this "
         "version yet. Report incidents on the Agency's forms as before.")),
-    ("lost_property", N_("Lost property"), N_(
-        "The lost-property register with its retention periods is not available in this "
-        "version yet.")),
-    ("visitors", N_("Visitors"), N_("The visitor log is not available in this version yet.")),
+    ("lost_property", N_("Lost property"), None),
+    ("visitors", N_("Visitors"), None),
     ("sync", N_("Sync"), N_(
         "Sync files to head office are not available in this version yet. Nothing leaves this "
         "PC.")),
@@ -192,6 +190,7 @@ class MainWindow(QMainWindow):
             page.open_resident.connect(self.open_resident)
             page.open_case.connect(self.open_case)
             page.open_rounds.connect(lambda: self.go("rounds"))
+            page.open_lost_item.connect(self.open_lost_item)
             return page
         if key == "residents":
             from ui.residents.page import ResidentsPage
@@ -205,6 +204,19 @@ class MainWindow(QMainWindow):
             from ui.rounds.page import RoundsPage
 
             return RoundsPage(self.ctx)
+        if key == "lost_property":
+            if not self.ctx.can(Permission.VIEW_LOST_PROPERTY):
+                return NotYetPage(_("Lost property"), _(
+                    "Your role does not keep the lost-property register."))
+            from ui.lost_property.page import LostPropertyPage
+
+            return LostPropertyPage(self.ctx)
+        if key == "visitors":
+            if not self.ctx.can(Permission.LOG_VISITORS):
+                return NotYetPage(_("Visitors"), _("Your role does not keep the visitor log."))
+            from ui.visitors.page import VisitorsPage
+
+            return VisitorsPage(self.ctx)
         if key == "admin":
             from ui.admin.page import AdminPage
 
@@ -257,6 +269,12 @@ class MainWindow(QMainWindow):
         from ui.rounds.missing_dialogs import MissingCaseDialog
 
         MissingCaseDialog(self.ctx, case_id, self).exec()
+
+    def open_lost_item(self, item_id: uuid.UUID) -> None:
+        page = self.go("lost_property")
+        if hasattr(page, "set_view"):
+            page.set_view("due")
+            page.select_item(item_id)
 
     def take_round(self) -> None:
         if self.locked or not self.ctx.can(Permission.TAKE_ROUNDS):

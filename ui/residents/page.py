@@ -207,6 +207,11 @@ class ResidentsPage(QWidget):
         editor = ResidentEditor(self.ctx, None, self)
         if editor.exec() and editor.saved is not None:
             self.show_resident(editor.saved.id)
+            # A former resident who comes back may have belongings in the register.
+            from ui.lost_property.dialogs import prompt_waiting_items
+
+            prompt_waiting_items(self.ctx, editor.saved.data.person_id,
+                                 editor.saved.display_name, self)
 
     def edit_current(self) -> None:
         if self.detail.detail is None or not self.edit_button.isEnabled():

@@ -179,6 +179,11 @@ class CloseCaseDialog(QDialog):
 
         if run_form_call(call, self.errors, self.general_error):
             self.ctx.announce(Changes(residents=True, attendance=True))
+            if self.reason.currentData() == "returned":
+                from ui.lost_property.dialogs import prompt_waiting_items
+
+                prompt_waiting_items(self.ctx, self.case.person_id, self.case.name,
+                                     self.parentWidget())
             self.accept()
 
 
