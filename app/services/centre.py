@@ -26,10 +26,12 @@ class CentreView:
     name: str
     code: str
     idle_lock_minutes: int
+    visitor_retention_months: int = 12
 
 
 def _view(centre: Centre) -> CentreView:
-    return CentreView(centre.id, centre.name, centre.code, centre.idle_lock_minutes)
+    return CentreView(centre.id, centre.name, centre.code, centre.idle_lock_minutes,
+                      centre.visitor_retention_months)
 
 
 def is_initialised(db: Database) -> bool:
@@ -90,7 +92,8 @@ def initialise_centre(db: Database, *, centre_name: str, centre_code: str, admin
 
 
 def update_settings(db: Database, actor: Actor, *, name: str | None = None,
-                    idle_lock_minutes: int | None = None) -> CentreView:
+                    idle_lock_minutes: int | None = None,
+                    visitor_retention_months: int | None = None) -> CentreView:
     require(actor, Permission.CONFIGURE_CENTRE)
     with db.unit(actor) as session:
         centre = session.scalar(select(Centre).where(Centre.deleted_at.is_(None)))
@@ -104,6 +107,11 @@ def update_settings(db: Database, actor: Actor, *, name: str | None = None,
                     "The screen locks after {low} to {high} idle minutes.").format(
                         low=MIN_IDLE_LOCK_MINUTES, high=MAX_IDLE_LOCK_MINUTES)})
             centre.idle_lock_minutes = idle_lock_minutes
+        if visitor_retention_months is not None:
+            if not 1 <= visitor_retention_months <= 60:
+                raise ValidationError({"visitor_retention_months": _(
+                    "Keep visitor identity between 1 and 60 months.")})
+            centre.visitor_retention_months = visitor_retention_months
         return _view(centre)
 
 

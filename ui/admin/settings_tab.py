@@ -1,4 +1,4 @@
-"""The centre's settings: name and idle time before the screen locks."""
+"""The centre's settings: name, idle time before the screen locks, visitor data retention."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ class SettingsTab(QWidget):
         self.idle.setRange(MIN_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES)
         self.idle.setValue(current.idle_lock_minutes)
         self.idle.setSuffix(" " + _("min"))
+        self.retention = QSpinBox(objectName="settings_visitor_retention")
+        self.retention.setRange(1, 60)
+        self.retention.setValue(current.visitor_retention_months)
+        self.retention.setSuffix(" " + _("months"))
         self.error = ErrorLabel()
         self.saved_label = QLabel()
         save = QPushButton(_("Save settings"), objectName="save_settings_button")
@@ -30,6 +34,7 @@ class SettingsTab(QWidget):
         form.addRow(_("Centre name"), self.name)
         form.addRow(_("Centre code"), QLabel(current.code))
         form.addRow(_("Lock the screen after"), self.idle)
+        form.addRow(_("Erase visitor identity after"), self.retention)
         form.addRow(_("Device id of this PC"), QLabel(str(ctx.db.device_id)))
         form.addRow("", save)
         form.addRow("", self.error)
@@ -40,7 +45,9 @@ class SettingsTab(QWidget):
         try:
             self.ctx.centre = centre.update_settings(self.ctx.db, self.ctx.actor,
                                                      name=self.name.text(),
-                                                     idle_lock_minutes=self.idle.value())
+                                                     idle_lock_minutes=self.idle.value(),
+                                                     visitor_retention_months=(
+                                                         self.retention.value()))
         except (ValidationError, DomainError) as error:
             self.error.show_error(error.message)
             return
