@@ -111,4 +111,4 @@ class Visit(Synced, Base):
 
     # The audit trail is kept longer than visitor data may be: it never copies the identity.
     __audit_redacted__ = frozenset({"visitor_name", "id_document_number", "visitor_key",
-                                    "relation"})
+                                    "relation", "turned_away_reason"})

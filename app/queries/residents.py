@@ -88,7 +88,7 @@ def _base(flt: ResidentFilter, dialect: str = "sqlite") -> Select:
                 ContactAssignment.ended_on.is_(None), ContactAssignment.deleted_at.is_(None))))
     searchable = _searchable()
     for word in flt.text.split():
-        pattern = f"%{_escape_like(word.lower())}%"
+        pattern = f"%{escape_like(word.lower())}%"
         if dialect == "sqlite" and word.isascii():
             # SQLite's LIKE ignores case for ASCII by itself: no function call per row.
             query = query.where(searchable.like(pattern, escape="\\"))
@@ -97,7 +97,7 @@ def _base(flt: ResidentFilter, dialect: str = "sqlite") -> Select:
     return query
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

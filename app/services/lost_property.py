@@ -6,6 +6,7 @@ logged or corrected so the due lists are one indexed query.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from app.models.reception import (DISPOSITION_CHARITY, DISPOSITION_DESTROYED,
                                   DISPOSITION_RETURNED, DISPOSITIONS, ITEM_CATEGORIES,
                                   ORIGIN_COMMON, ORIGIN_VACATED, ORIGINS)
 from app.permissions import Permission, require
+from app.queries.residents import escape_like
 from app.rules.lost_property import owner_search_ends, retention_ends
 from app.unit_of_work import Actor
 
@@ -176,12 +178,12 @@ def register(db: Database, actor: Actor, flt: RegisterFilter = RegisterFilter(),
         query = query.where(LostItem.found_on <= flt.found_to)
     text = flt.text.strip().lower()
     if text:
-        pattern = f"%{text}%"
-        query = query.where(or_(func.lower(LostItem.description).like(pattern),
-                                func.lower(LostItem.number).like(pattern),
-                                func.lower(LostItem.storage_location).like(pattern),
+        pattern = f"%{escape_like(text)}%"
+        query = query.where(or_(func.lower(LostItem.description).like(pattern, escape="\\"),
+                                func.lower(LostItem.number).like(pattern, escape="\\"),
+                                func.lower(LostItem.storage_location).like(pattern, escape="\\"),
                                 func.lower(cast(LostItem.person_ids, String))
-                                .like(pattern)))
+                                .like(pattern, escape="\\")))
     query = query.order_by(LostItem.found_on.desc(), LostItem.number.desc()).limit(limit)
     with db.read() as session:
         return _views(session, list(session.scalars(query)))
@@ -226,15 +228,20 @@ def _value(raw: Decimal | str | None) -> Decimal | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, Decimal):
-        return raw
-    # Staff type Danish amounts: "1.250,50" or "1250,5" or "1250.50".
-    text = str(raw).strip().replace(" ", "").replace("kr.", "").replace("kr", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
+        value = raw
+    else:
+        # Staff type Danish amounts: "1.250,50" or "1250,5" or "1250.50"; "1.250" is 1250
+        # (a dot before groups of three digits separates thousands: kroner have two decimals).
+        text = str(raw).strip().replace(" ", "").replace("kr.", "").replace("kr", "")
+        if "," in text or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(text) from None
+    if not value.is_finite():  # "NaN", "Infinity": not amounts (and NaN cannot be compared)
+        raise ValueError(str(raw))
+    return value
 
 
 def _check_items(items: list[ItemInput]) -> tuple[list[tuple[ItemInput, Decimal]], dict]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -22,6 +22,7 @@ from app.models import Centre, Resident, Staff, Visit
 from app.models.centre import DEFAULT_VISITOR_RETENTION_MONTHS
 from app.models.reception import ID_DOCUMENT_TYPES
 from app.permissions import Permission, require
+from app.queries.residents import escape_like
 from app.unit_of_work import SYSTEM, Actor, audit_entry
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -241,21 +242,27 @@ def find_visitors(db: Database, actor: Actor, text: str, *, limit: int = 200
                   ) -> list[VisitorSummary]:
     """Visitors whose name or document number contains ``text``: how often, whom."""
     require(actor, Permission.LOG_VISITORS)
-    pattern = f"%{' '.join(text.casefold().split())}%"
+    words = text.casefold().split()
+    pattern = f"%{escape_like(' '.join(words))}%"
+    # The key holds the document number without spaces (``visitor_key``): "P 123 4567" as
+    # printed on the document is found as "p1234567".
+    number_pattern = f"%|%{escape_like(''.join(words))}%"
     with db.read() as session:
         rows = session.execute(
             select(Visit.visitor_key, func.max(Visit.visitor_name), func.count(),
                    func.sum(case((Visit.turned_away.is_(True), 1), else_=0)),
                    func.max(Visit.arrived_at))
             .where(Visit.deleted_at.is_(None), Visit.visitor_key.is_not(None),
-                   Visit.visitor_key.like(pattern))
+                   or_(Visit.visitor_key.like(pattern, escape="\\"),
+                       Visit.visitor_key.like(number_pattern, escape="\\")))
             .group_by(Visit.visitor_key).order_by(func.max(Visit.arrived_at).desc())
             .limit(limit)).all()
         whom: dict[str, set[str]] = {}
         for key, given, family in session.execute(
                 select(Visit.visitor_key, Resident.given_names, Resident.family_name)
                 .join(Resident, Resident.id == Visit.resident_id)
-                .where(Visit.visitor_key.in_([r[0] for r in rows]))):
+                .where(Visit.deleted_at.is_(None),
+                       Visit.visitor_key.in_([r[0] for r in rows]))):
             whom.setdefault(key, set()).add(f"{given} {family}")
     return [VisitorSummary(key, name or "", count, int(away or 0), as_utc(last),
                            tuple(sorted(whom.get(key, ())))) for key, name, count, away, last
@@ -301,6 +308,8 @@ def erase_expired_identities(db: Database, actor: Actor = SYSTEM, *,
         for start in range(0, len(ids), 500):
             session.execute(update(Visit).where(Visit.id.in_(ids[start:start + 500])).values(
                 visitor_name=None, id_document_number=None, relation=None, visitor_key=None,
+                # Staff may have written who it was into the reason.
+                turned_away_reason=None,
                 identity_erased_at=now, updated_at=now, row_version=Visit.row_version + 1,
                 updated_by_device=db.device_id))
         audit_entry(session, "erase", "visit", None, {"count": len(ids),
