@@ -563,23 +563,30 @@ def _fit(canvas: Canvas, text: str, font: str, size: float, max_width: float,
     return text, size
 
 
+def _page_geometry(canvas: Canvas) -> tuple[float, float, float]:
+    """The page's width, height and content width (portrait or landscape A4)."""
+    width, height = canvas._pagesize
+    return width, height, width - MARGIN_LEFT - MARGIN_RIGHT
+
+
 def _draw_header(canvas: Canvas, texts: _PageTexts) -> None:
     canvas.saveState()
-    left, right = MARGIN_LEFT, PAGE_WIDTH - MARGIN_RIGHT
-    top = PAGE_HEIGHT - 13 * mm
-    printed, printed_size = _fit(canvas, texts.printed, FONT, 7.5, CONTENT_WIDTH * 0.45)
+    page_width, page_height, content_width = _page_geometry(canvas)
+    left, right = MARGIN_LEFT, page_width - MARGIN_RIGHT
+    top = page_height - 13 * mm
+    printed, printed_size = _fit(canvas, texts.printed, FONT, 7.5, content_width * 0.45)
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, printed_size)
     canvas.drawRightString(right, top, printed)
     printed_width = canvas.stringWidth(printed, FONT, printed_size)
     centre, centre_size = _fit(canvas, texts.centre, FONT_BOLD, 8.5,
-                               CONTENT_WIDTH - printed_width - 8 * mm)
+                               content_width - printed_width - 8 * mm)
     canvas.setFillColor(ACCENT)
     canvas.setFont(FONT_BOLD, centre_size)
     canvas.drawString(left, top, centre)
 
-    baseline = PAGE_HEIGHT - 21.5 * mm
-    title, title_size = _fit(canvas, texts.title, FONT_BOLD, 15, CONTENT_WIDTH, min_size=10)
+    baseline = page_height - 21.5 * mm
+    title, title_size = _fit(canvas, texts.title, FONT_BOLD, 15, content_width, min_size=10)
     canvas.setFillColor(INK)
     canvas.setFont(FONT_BOLD, title_size)
     canvas.drawString(left, baseline, title)
@@ -593,13 +600,14 @@ def _draw_header(canvas: Canvas, texts: _PageTexts) -> None:
 
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(0.9)
-    canvas.line(left, PAGE_HEIGHT - 25 * mm, right, PAGE_HEIGHT - 25 * mm)
+    canvas.line(left, page_height - 25 * mm, right, page_height - 25 * mm)
     canvas.restoreState()
 
 
 def _draw_footer(canvas: Canvas, texts: _PageTexts, page: int, pages: int) -> None:
     canvas.saveState()
-    left, right = MARGIN_LEFT, PAGE_WIDTH - MARGIN_RIGHT
+    page_width, _page_height, content_width = _page_geometry(canvas)
+    left, right = MARGIN_LEFT, page_width - MARGIN_RIGHT
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.4)
     canvas.line(left, 14 * mm, right, 14 * mm)
@@ -609,7 +617,7 @@ def _draw_footer(canvas: Canvas, texts: _PageTexts, page: int, pages: int) -> No
     canvas.drawRightString(right, 10 * mm, shape(number))
     if texts.footer_note:
         note, size = _fit(canvas, texts.footer_note, FONT, 7.5,
-                          CONTENT_WIDTH - canvas.stringWidth(number, FONT, 8) - 10 * mm)
+                          content_width - canvas.stringWidth(number, FONT, 8) - 10 * mm)
         canvas.setFont(FONT, size)
         canvas.drawString(left, 10 * mm, note)
     canvas.restoreState()
@@ -641,16 +649,20 @@ def _numbered_canvas(texts: _PageTexts) -> type[Canvas]:
 def render_document(title: str, centre: CentreHeader, content: Content, *,
                     subtitle: str | None = None, printed_at: datetime | None = None,
                     printed_by: str | None = None, footer_note: str | None = None,
-                    subject: str | None = None) -> bytes:
+                    subject: str | None = None, landscape: bool = False) -> bytes:
     """Render a form to PDF bytes (A4, embedded DejaVu fonts).
 
     ``centre`` is anything with ``name`` and ``code`` (``CentreHeader``, ``CentreView``).
     ``content`` is a list of blocks or a function ``(Layout) -> blocks``. ``printed_at``
-    must carry a timezone (default: now); it is shown in Copenhagen time.
+    must carry a timezone (default: now); it is shown in Copenhagen time. ``landscape``
+    turns the page for wide tables (``Layout.width`` is then the landscape width).
     """
     register_fonts()
     printed_at = printed_at or utcnow()
-    layout = Layout(form_styles())
+    page_width, page_height = (A4[1], A4[0]) if landscape else A4
+    content_width = page_width - MARGIN_LEFT - MARGIN_RIGHT
+    content_top = page_height - (PAGE_HEIGHT - CONTENT_TOP)
+    layout = Layout(form_styles(), content_width)
     blocks = content(layout) if callable(content) else content
     story = to_flowables(blocks, layout)
     if not story:
@@ -667,12 +679,13 @@ def render_document(title: str, centre: CentreHeader, content: Content, *,
 
     buffer = io.BytesIO()
     document = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
-        topMargin=PAGE_HEIGHT - CONTENT_TOP, bottomMargin=CONTENT_BOTTOM,
+        buffer, pagesize=(page_width, page_height), leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT, topMargin=page_height - content_top,
+        bottomMargin=CONTENT_BOTTOM,
         title=f"{title} – {subtitle}" if subtitle else title, author=centre.name,
         subject=subject or title, creator="Centre Desk", lang=current_language(),
         initialFontName=FONT)
-    frame = Frame(MARGIN_LEFT, CONTENT_BOTTOM, CONTENT_WIDTH, CONTENT_TOP - CONTENT_BOTTOM,
+    frame = Frame(MARGIN_LEFT, CONTENT_BOTTOM, content_width, content_top - CONTENT_BOTTOM,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     document.addPageTemplates([PageTemplate(
         id="form", frames=[frame], onPage=lambda canvas, _doc: _draw_header(canvas, texts))])

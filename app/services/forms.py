@@ -6,13 +6,19 @@ The form modules (and reportlab with them) are imported only when something is p
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from app.db import Database
-from app.formatting import utcnow
+from app.errors import DomainError, ValidationError
+from app.formatting import format_date, local_today, utcnow
+from app.i18n import _
+from app.models.reception import DISPOSITION_POLICE, DISPOSITION_RETURNED
 from app.permissions import Permission, require
-from app.services import attendance, audit, centre, missing, residents
-from app.unit_of_work import Actor
+from app.services import attendance, audit, centre, lost_property, missing, residents, visitors
+from app.services.lost_property import ItemView, RegisterFilter
+from app.unit_of_work import Actor, audit_entry
 
 
 def _printed_by(actor: Actor) -> str:
@@ -72,4 +78,153 @@ def missing_report_pdf(db: Database, actor: Actor, case_id: uuid.UUID) -> bytes:
     pdf = render_missing_report(centre_view, case, printed_at=utcnow(),
                                 printed_by=_printed_by(actor))
     audit.record_print(db, actor, "missing_case", case_id, summary="missing-resident report")
+    return pdf
+
+
+# --- the reception desk: lost property and visitors ---------------------------------------------
+
+#: The register for a period is printed whole, however many items it holds.
+REGISTER_PRINT_LIMIT = 1_000_000
+
+
+def _record_prints(db: Database, actor: Actor, entity: str, ids: Iterable[uuid.UUID | None],
+                   summary: str, changes: dict[str, Any] | None = None) -> None:
+    """One audit entry per record printed (one transaction), so each item's trail shows it."""
+    with db.unit(actor) as session:
+        for entity_id in ids:
+            audit_entry(session, "print", entity, entity_id, changes=changes, summary=summary)
+
+
+def _items(db: Database, actor: Actor, item_ids: Sequence[uuid.UUID]) -> list[ItemView]:
+    ids = list(dict.fromkeys(item_ids))
+    if not ids:
+        raise ValidationError({"items": _("Choose at least one item.")})
+    return [lost_property.get_item(db, actor, item_id) for item_id in ids]
+
+
+def lost_property_register_pdf(db: Database, actor: Actor, *, found_from: date | None,
+                               found_to: date | None) -> bytes:
+    """The lost-property register of the items found in the period: the Agency's inspection
+    copy (every field of domain-rules §5, corrections visible), landscape; audited."""
+    require(actor, Permission.VIEW_LOST_PROPERTY)
+    if found_from is not None and found_to is not None and found_from > found_to:
+        raise ValidationError({"found_to": _("The period ends ({end}) before it starts "
+                                             "({start}).").format(end=format_date(found_to),
+                                                                  start=format_date(found_from))})
+    items = lost_property.register(
+        db, actor, RegisterFilter(view="all", found_from=found_from, found_to=found_to),
+        limit=REGISTER_PRINT_LIMIT)
+    centre_view = centre.get_centre(db)
+    from app.forms.lost_property import render_register
+
+    pdf = render_register(centre_view, items, found_from=found_from, found_to=found_to,
+                          printed_at=utcnow(), printed_by=_printed_by(actor))
+    period = {"found_from": found_from.isoformat() if found_from else None,
+              "found_to": found_to.isoformat() if found_to else None, "items": len(items)}
+    _record_prints(db, actor, "lost_item", [None], "lost-property register", period)
+    return pdf
+
+
+def lost_item_label_pdf(db: Database, actor: Actor, item_ids: Sequence[uuid.UUID]) -> bytes:
+    """Labels for the bags or boxes of the items (four to an A4 sheet); audited per item."""
+    require(actor, Permission.VIEW_LOST_PROPERTY)
+    items = _items(db, actor, item_ids)
+    centre_view = centre.get_centre(db)
+    from app.forms.lost_property import render_labels
+
+    pdf = render_labels(centre_view, items, printed_at=utcnow())
+    _record_prints(db, actor, "lost_item", [item.id for item in items], "lost-property label")
+    return pdf
+
+
+def _common_record(items: list[ItemView], kind: str):
+    """The date and staff member of ``kind`` if every item's record in force is of that
+    kind (a receipt or list printed again later keeps its date), else ``None``."""
+    records = [item.current for item in items]
+    if not records or any(r is None or r.kind != kind for r in records):
+        return None
+    return max(records, key=lambda r: r.on)
+
+
+def return_receipt_pdf(db: Database, actor: Actor, item_ids: Sequence[uuid.UUID],
+                       recipient_name: str, recipient_person_id: str, *,
+                       today: date | None = None) -> bytes:
+    """The receipt the resident signs on getting items back; audited per item.
+
+    Printed before the return is recorded, it is dated today and made out by the actor;
+    printed again after, it keeps the date and staff member of the recorded return. Items
+    already handed to the police, destroyed or given away are refused.
+    """
+    require(actor, Permission.MANAGE_LOST_PROPERTY)
+    recipient_name = " ".join((recipient_name or "").split())
+    recipient_person_id = (recipient_person_id or "").strip()
+    problems = {}
+    if not recipient_name:
+        problems["recipient_name"] = _("Write the name of the resident who gets the items.")
+    if not recipient_person_id:
+        problems["recipient_person_id"] = _("Write the person ID of the resident who gets "
+                                            "the items.")
+    if problems:
+        raise ValidationError(problems)
+    items = _items(db, actor, item_ids)
+    for item in items:
+        if item.disposition not in (None, DISPOSITION_RETURNED):
+            raise DomainError(_("Item {number} is recorded as “{kind}”: it cannot be handed "
+                                "back.").format(number=item.number,
+                                                kind=lost_property.disposition_label(
+                                                    item.disposition)))
+    returned = _common_record(items, DISPOSITION_RETURNED)
+    on = returned.on if returned else (today or local_today())
+    by = (returned.by if returned and returned.by else None) or _printed_by(actor)
+    centre_view = centre.get_centre(db)
+    from app.forms.lost_property import render_return_receipt
+
+    pdf = render_return_receipt(centre_view, items, recipient_name=recipient_name,
+                                recipient_person_id=recipient_person_id, handed_over_on=on,
+                                handed_over_by=by, printed_at=utcnow(),
+                                printed_by=_printed_by(actor))
+    _record_prints(db, actor, "lost_item", [item.id for item in items], "return receipt",
+                   {"recipient_person_id": recipient_person_id})
+    return pdf
+
+
+def police_handover_pdf(db: Database, actor: Actor, item_ids: Sequence[uuid.UUID], *,
+                        today: date | None = None) -> bytes:
+    """The list of items handed to the police, for the officer to sign; audited per item.
+
+    Dated like the receipt: the recorded handover if every item has one, else today.
+    Items returned, destroyed or given away are refused.
+    """
+    require(actor, Permission.MANAGE_LOST_PROPERTY)
+    items = _items(db, actor, item_ids)
+    for item in items:
+        if item.disposition not in (None, DISPOSITION_POLICE):
+            raise DomainError(_("Item {number} is recorded as “{kind}”: it cannot be handed "
+                                "to the police.").format(number=item.number,
+                                                         kind=lost_property.disposition_label(
+                                                             item.disposition)))
+    handed = _common_record(items, DISPOSITION_POLICE)
+    on = handed.on if handed else (today or local_today())
+    by = (handed.by if handed and handed.by else None) or _printed_by(actor)
+    centre_view = centre.get_centre(db)
+    from app.forms.lost_property import render_police_handover
+
+    pdf = render_police_handover(centre_view, items, handed_over_on=on, handed_over_by=by,
+                                 printed_at=utcnow(), printed_by=_printed_by(actor))
+    _record_prints(db, actor, "lost_item", [item.id for item in items], "police handover list")
+    return pdf
+
+
+def visitors_in_building_pdf(db: Database, actor: Actor) -> bytes:
+    """The list of visitors in the building now (for a fire alarm); audited with the count
+    only, never the visitors' identity."""
+    require(actor, Permission.LOG_VISITORS)
+    visits = visitors.in_building(db, actor)
+    centre_view = centre.get_centre(db)
+    from app.forms.visitors import render_visitors_in_building
+
+    pdf = render_visitors_in_building(centre_view, visits, printed_at=utcnow(),
+                                      printed_by=_printed_by(actor))
+    _record_prints(db, actor, "visit", [None], "visitors in the building",
+                   {"count": len(visits)})
     return pdf
