@@ -28,6 +28,21 @@ How it is built — the timeline:
    none, one case due soon and one overdue today for the Today page. Marks are not kept:
    ``_round_rows`` makes them while writing (~800,000 for ten years), from the rounds,
    the leave and the cases (mostly "present", "school" on weekday afternoons).
+3c. ``_plan_reception``, a pass after the attendance (it needs the missing cases and leave):
+   the lost-property register — every unannounced departure (a "departed" move-out after a
+   missing case) is followed 1–3 days later by clearing the room: one batch of 1–6 items
+   with the person IDs of the room's occupants (``occupants``' rule), perishables logged
+   and discarded at once, the rest kept until the resident comes back or fetches them, or
+   until the retention ends (``app.rules.lost_property``), then destroyed or given to
+   charity on that day or a few days later, never before; a few finds a month in the common
+   areas, mostly claimed within the 3-working-day owner search, else handed to the police;
+   now and then a corrected disposition; and something due today. Register numbers
+   "YYYY-NNNN" count per year found in the order items were logged. Then the visitor log:
+   each stay's circle (the personal representative, relatives and friends from the
+   resident's country, volunteer mentors, a caseworker before a transfer) visits now and
+   then, signed in and out by the staff on shift, a few turned away, 0–3 in the building
+   now. After writing, ``visitors.erase_expired_identities`` erases the identity of visits
+   older than the centre's retention, as the daily cleanup would have.
 4. ``_write``: the simulated objects become rows, inserted in batches with SQLAlchemy
    Core inside one ``db.unit(SYSTEM, audit=False)``. Core inserts bypass the unit of
    work's hook, so ``_synced`` fills the sync columns here; one summary audit entry says
@@ -48,10 +63,11 @@ import random
 import sqlite3
 import threading
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +84,25 @@ from app.models import (
     Centre,
     ContactAssignment,
     Leave,
+    LostItem,
+    LostItemDisposition,
     MissingCase,
     MissingReport,
     Resident,
     Room,
     Staff,
+    Visit,
 )
 from app.models.attendance import MISSING_REPORT_KINDS
+from app.models.reception import (
+    DISPOSITION_CHARITY,
+    DISPOSITION_DESTROYED,
+    DISPOSITION_DISCARDED,
+    DISPOSITION_POLICE,
+    DISPOSITION_RETURNED,
+    ORIGIN_COMMON,
+    ORIGIN_VACATED,
+)
 from app.models.residents import (
     CONTACT_PRIMARY,
     CONTACT_SECONDARY,
@@ -96,9 +124,13 @@ from app.rules.absence import (
     OLDER_CHILD_AGE,
     report_due,
 )
+from app.rules.lost_property import HIGH_VALUE_DKK, owner_search_ends, retention_ends
 from app.rules.residents import ADULT_AGE, age_on
 from app.rules.rounds import DEFAULT_ROUND_TIMES, ROUND_SLOTS, parse_round_times, planned_at
+from app.services import visitors
 from app.services.centre import initialise_centre
+from app.services.lost_property import OCCUPANT_LOOKBACK_DAYS
+from app.services.visitors import visitor_key
 from app.unit_of_work import SYSTEM, audit_entry
 
 CENTRE_NAME = "Børnecenter Sandholm"
@@ -152,6 +184,14 @@ class DemoResult:
     leave: int = 0
     missing_cases: int = 0
     missing_open: int = 0
+    lost_items: int = 0
+    lost_batches: int = 0
+    lost_kept: int = 0
+    lost_due: int = 0
+    visits: int = 0
+    visits_turned_away: int = 0
+    visitors_in_building: int = 0
+    visits_erased: int = 0
 
     @property
     def residents(self) -> int:
@@ -399,6 +439,7 @@ ORIGINS: tuple[Origin, ...] = (
     Origin("Vietnam", 3, 0, 0.60, _VIETNAMESE_BOYS, _VIETNAMESE_GIRLS, _VIETNAMESE_FAMILIES,
            _langs_vietnam, script_order="family_given"),
 )
+_ORIGIN_BY_NATIONALITY = {origin.nationality: origin for origin in ORIGINS}
 # Common Afghan and Arabic first given names that often come before another.
 # Nationalities as Danish staff type them into the register.
 NATIONALITY_AS_TYPED = {"Afghanistan": "Afghanistan", "Algeria": "Algeriet", "Eritrea": "Eritrea",
@@ -588,6 +629,10 @@ class _Demo:
     expected_marks: int = 0
     marks_written: int = 0
     shifts: dict[tuple[date, str], list[_StaffMember]] = field(default_factory=dict)
+    # Reception (``_plan_reception``): the lost-property register and the visitor log.
+    items: list[_Item] = field(default_factory=list)
+    visits: list[_Visit] = field(default_factory=list)
+    visits_erased: int = 0
 
     @property
     def beds(self) -> list[_Bed]:
@@ -1697,6 +1742,741 @@ def _case_rows(demo: _Demo,
     return [(MissingCase, cases), (MissingReport, reports)]
 
 
+# --- 3c. reception: the lost-property register and the visitor log -------------------
+
+#: Days after an unannounced departure before the room is cleared (domain-rules §5).
+CLEARING_DELAY_DAYS = (1, 3)
+#: Chance that staff list the room's other occupants (of the fortnight before) as well.
+LIST_ROOMMATES = 0.35
+#: Chance that a departed resident comes by to fetch the belongings within the period.
+FETCHED_BY_OWNER = 0.06
+#: Chance that an item from a cleared room turns out to be a listed roommate's.
+ROOMMATE_CLAIMS = 0.1
+#: Items found in the common areas per month at a centre of 78 places.
+COMMON_FINDS_PER_MONTH = 3.0
+#: Share of common-area finds whose owner is found within the search.
+OWNER_FOUND = 0.7
+#: Share of dispositions first recorded wrongly and corrected.
+CORRECTED_DISPOSITIONS = 0.02
+#: Share of visitors turned away at the door.
+TURNED_AWAY = 0.025
+#: Chance of a relative / friend / volunteer mentor visiting, by section (street: True).
+VISITING_FAMILY = {False: 0.3, True: 0.12}
+VISITING_FRIEND = {False: 0.18, True: 0.2}
+VOLUNTEER_MENTOR = {False: 0.12, True: 0.04}
+
+# (description, category, lowest, highest value in DKK); staff estimate in round kroner.
+Catalogue = tuple[tuple[str, str, int, int], ...]
+_ROOM_ITEMS: dict[str, Catalogue] = {
+    "clothing": (("Sort dunjakke", "clothing", 150, 450), ("Grå hættetrøje", "clothing", 50, 200),
+                 ("Blå jeans", "clothing", 80, 250), ("Træningsbukser", "clothing", 40, 150),
+                 ("T-shirts og sokker i en pose", "clothing", 30, 120),
+                 ("Vinterjakke, grøn (Canada Goose-kopi)", "clothing", 200, 650),
+                 ("Fodboldtrøje (Real Madrid)", "clothing", 100, 400),
+                 ("Sort læderjakke", "clothing", 300, 900)),
+    "shoes": (("Hvide sneakers str. 42", "shoes", 150, 550), ("Fodboldstøvler str. 41", "shoes",
+              100, 400), ("Badesandaler", "shoes", 20, 60), ("Vinterstøvler str. 43", "shoes",
+              150, 400)),
+    "bag": (("Sort rygsæk", "bag", 80, 300), ("Sportstaske (Nike)", "bag", 100, 300),
+            ("Skuldertaske", "bag", 50, 200)),
+    "electronics": (("Opladerkabel USB-C", "electronics", 30, 100),
+                    ("Mobiloplader med kabel", "electronics", 50, 150),
+                    ("Powerbank", "electronics", 100, 250),
+                    ("Trådløse høretelefoner", "electronics", 150, 700)),
+    "toiletries": (("Toilettaske med tandbørste og shampoo", "toiletries", 20, 80),
+                   ("Parfume", "toiletries", 50, 250), ("Hårvoks og deodorant", "toiletries",
+                                                        20, 60)),
+    "books": (("Ordbog og hæfter fra sprogskolen", "books", 30, 150),
+              ("Bønnebog", "books", 30, 120), ("Tegnehæfte og blyanter", "books", 10, 60)),
+    "sports": (("Fodbold", "sports", 50, 150), ("Boksehandsker", "sports", 100, 300)),
+    "valuable": (("Mobiltelefon, Samsung Galaxy, revnet skærm", "phone", 500, 1500),
+                 ("iPhone 11 med cover", "phone", 1200, 2800),
+                 ("Mobiltelefon, Xiaomi Redmi", "phone", 500, 1200),
+                 ("Guldkæde med vedhæng", "jewellery", 800, 3000),
+                 ("Armbåndsur", "jewellery", 500, 1500)),
+}
+_ROOM_ITEM_WEIGHTS = {"clothing": 10, "shoes": 4, "bag": 3, "electronics": 4, "toiletries": 4,
+                      "books": 2, "sports": 1}
+_PERISHABLES: Catalogue = (("Brød og frugt", "food", 0, 30), ("Åbnet pakke dadler", "food", 0, 20),
+                           ("Mælk og yoghurt fra køleskabet", "food", 0, 30),
+                           ("Chips og sodavand", "food", 0, 40),
+                           ("Ris, krydderier og te", "food", 10, 50))
+_COMMON_ITEMS: Catalogue = (
+    ("Sort hue", "clothing", 20, 80), ("Grå hættetrøje", "clothing", 50, 200),
+    ("Mobiltelefon med rødt cover", "phone", 500, 2000),
+    ("Høretelefoner (AirPods) i etui", "electronics", 600, 1500),
+    ("Opladerkabel", "electronics", 20, 80), ("Nøglebundt med tre nøgler", "other", 0, 0),
+    ("Pung med {cash} kr.", "money", 0, 0), ("Fodboldstøvler str. 40", "shoes", 100, 300),
+    ("Træningstaske", "bag", 80, 250), ("Solbriller", "other", 50, 200),
+    ("Armbånd", "jewellery", 100, 800), ("Vandflaske", "other", 20, 100),
+    ("Rejsekort", "other", 50, 100), ("Fodbold", "sports", 50, 150))
+_COMMON_PLACES = ("Fælleskøkken", "Opholdsstue", "Gården", "Vaskerum", "Kantinen",
+                  "Fodboldbanen", "Computerrummet")
+_CHARITIES = ("Røde Kors", "Kirkens Korshær", "Red Barnet")
+#: Chance that kept items of a category go to charity rather than being destroyed.
+_TO_CHARITY = {"clothing": 0.8, "shoes": 0.7, "bag": 0.7, "books": 0.6, "sports": 0.8,
+               "jewellery": 0.6, "electronics": 0.2, "phone": 0.0, "toiletries": 0.05}
+_DESTROYED_NOTES = ("Slidt; kasseret.", "Kasseret efter opbevaringsperioden.", None, None)
+_PHONE_DESTROYED_NOTE = "Telefonen destrueret (data slettet)."
+_RETURNED_ON_RETURN_NOTE = "Udleveret, da beboeren kom tilbage; kvittering underskrevet."
+_RETURNED_FETCHED_NOTE = "Hentet af beboeren selv; kvittering underskrevet."
+_RETURNED_ROOMMATE_NOTE = "Tilhørte værelseskammeraten; kvittering underskrevet."
+_RETURNED_COMMON_NOTES = ("Ejeren meldte sig i receptionen.", "Opslag på tavlen; ejeren kom.",
+                          None)
+_CORRECTION_REASONS = {
+    "organisation": "Forkert organisation registreret; rettet.",
+    "charity": "Blev givet til {organisation}, ikke destrueret.",
+    "destroyed": "For slidt til genbrug: destrueret, ikke givet væk.",
+    "recipient": "Forkert person-ID tastet ved udleveringen.",
+    "police": "Politiets kvitteringsnummer var tastet forkert.",
+}
+
+# Visitors: relation, sex and whether they share the resident's family name (None: maybe).
+_FAMILY_RELATIONS = (("Onkel", "male", None), ("Farbror", "male", True), ("Morbror", "male", False),
+                     ("Fætter", "male", None), ("Storebror", "male", True),
+                     ("Moster", "female", False), ("Faster", "female", True),
+                     ("Kusine", "female", None), ("Storesøster", "female", True))
+_FRIEND_RELATIONS = ("Ven", "Ven fra sprogskolen", "Ven fra fodboldklubben", "Klassekammerat")
+_VOLUNTEER_RELATIONS = ("Frivillig lektiehjælper, Røde Kors", "Frivillig mentor, Red Barnet",
+                        "Frivillig, Røde Kors' netværksfamilie")
+_REPRESENTATIVE_RELATION = "Personlig repræsentant"
+_TURNED_AWAY_REASONS = ("Kunne ikke vise legitimation.", "Beboeren ønskede ikke besøg.",
+                        "Kom efter besøgstiden (kl. 21).",
+                        "Virkede påvirket; bedt om at komme en anden dag.")
+_NOT_AT_HOME = "Beboeren var ikke hjemme."
+#: Chance that a visitor comes while the resident is away (on leave, missing) and is told so.
+CAME_IN_VAIN = 0.3
+# Origins whose names are also written in Arabic script (Arabic, Dari, Farsi, Pashto).
+_ARABIC_SCRIPT_ORIGINS = frozenset({"Afghanistan", "Syria", "Iraq", "Iran", "Morocco", "Algeria",
+                                    "Sudan"})
+
+
+@dataclass(eq=False)
+class _Disposal:
+    id: uuid.UUID
+    kind: str
+    on: date
+    at: datetime                     # recorded
+    by: _StaffMember
+    police_reference: str | None = None
+    organisation: str | None = None
+    recipient: str | None = None
+    note: str | None = None
+    superseded_at: datetime | None = None
+    superseded_reason: str | None = None
+
+
+@dataclass(eq=False)
+class _Item:
+    id: uuid.UUID
+    batch_id: uuid.UUID
+    description: str
+    category: str
+    value: Decimal
+    perishable: bool
+    origin: str
+    found_on: date
+    found_at: datetime               # logged
+    found_by: _StaffMember
+    room: _Room | None = None
+    place: str | None = None
+    storage: str | None = None
+    person_ids: list[str] = field(default_factory=list)
+    retention_ends: date | None = None
+    owner_search_ends: date | None = None
+    number: str = ""
+    dispositions: list[_Disposal] = field(default_factory=list)
+
+    @property
+    def disposition(self) -> str | None:
+        """The kind of the disposition in force (the latest not superseded)."""
+        current = [d for d in self.dispositions if d.superseded_at is None]
+        return current[-1].kind if current else None
+
+    @property
+    def deadline(self) -> date | None:
+        return self.retention_ends if self.origin == ORIGIN_VACATED else self.owner_search_ends
+
+
+@dataclass(eq=False)
+class _Visitor:
+    name: str
+    document_type: str
+    document_number: str | None
+    relation: str
+
+    @property
+    def key(self) -> str:
+        return visitor_key(self.name, self.document_number)
+
+
+@dataclass(eq=False)
+class _Visit:
+    id: uuid.UUID
+    visitor: _Visitor
+    stay: _Stay
+    arrived_at: datetime
+    signed_in_by: _StaffMember
+    left_at: datetime | None = None
+    signed_out_by: _StaffMember | None = None
+    turned_away_reason: str | None = None
+
+
+def _money(rng: random.Random, lowest: int, highest: int) -> Decimal:
+    """An estimate as staff make it: in whole tens of kroner."""
+    return Decimal(rng.randint(lowest // 10, highest // 10) * 10).quantize(Decimal("0.01"))
+
+
+def _after_weekend(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _recorded(demo: _Demo, on: date, not_before: datetime) -> datetime:
+    """When a disposition dated ``on`` was recorded: office hours that day, after
+    ``not_before`` (the item was logged) and never after the generation time."""
+    return min(max(demo.moment(on, 9, 16), not_before + timedelta(minutes=1)), demo.latest)
+
+
+def _dispose(demo: _Demo, item: _Item, kind: str, on: date, **details: Any) -> _Disposal:
+    at = _recorded(demo, on, item.dispositions[-1].at if item.dispositions else item.found_at)
+    disposal = _Disposal(demo.uuid(), kind, on, at, _on_duty(demo, at), **details)
+    item.dispositions.append(disposal)
+    return disposal
+
+
+def _police_reference(rng: random.Random, on: date) -> str:
+    return f"NSJ-HG-{on.year}-{rng.randint(100, 29999):05d}"
+
+
+def _maybe_correct(demo: _Demo, item: _Item, *, always: bool = False) -> None:
+    """Now and then the disposition in force was first recorded wrongly: the wrong record
+    stays, superseded, and the right one follows (``correct_disposition``)."""
+    rng = demo.rng
+    if not item.dispositions or (rng.random() >= CORRECTED_DISPOSITIONS and not always):
+        return
+    right = item.dispositions[-1]
+    if right.kind == DISPOSITION_DISCARDED:
+        return
+    wrong = _Disposal(demo.uuid(), right.kind, right.on, right.at, right.by,
+                      right.police_reference, right.organisation, right.recipient, right.note)
+    if right.kind == DISPOSITION_CHARITY:
+        if rng.random() < 0.5:
+            wrong.kind, wrong.organisation = DISPOSITION_DESTROYED, None
+            reason = _CORRECTION_REASONS["charity"].format(organisation=right.organisation)
+        else:
+            wrong.organisation = rng.choice([c for c in _CHARITIES if c != right.organisation])
+            reason = _CORRECTION_REASONS["organisation"]
+    elif right.kind == DISPOSITION_DESTROYED:
+        wrong.kind, wrong.organisation = DISPOSITION_CHARITY, rng.choice(_CHARITIES)
+        reason = _CORRECTION_REASONS["destroyed"]
+    elif right.kind == DISPOSITION_RETURNED:
+        assert right.recipient is not None
+        digits = list(right.recipient)
+        digits[1], digits[2] = digits[2], digits[1]
+        if digits == list(right.recipient):
+            digits[0] = str((int(digits[0]) % 9) + 1)
+        wrong.recipient = "".join(digits)
+        reason = _CORRECTION_REASONS["recipient"]
+    else:
+        wrong.police_reference = _police_reference(rng, right.on)
+        reason = _CORRECTION_REASONS["police"]
+    wrong.superseded_at = min(right.at + timedelta(minutes=rng.randint(30, 60 * 72)), demo.latest)
+    wrong.superseded_reason = reason
+    right.id, right.at = demo.uuid(), wrong.superseded_at
+    right.by = _on_duty(demo, right.at)
+    item.dispositions[-1:] = [wrong, right]
+
+
+def _living_on(demo: _Demo, day: date) -> list[_Stay]:
+    return [s for s in demo.stays if s.arrival <= day
+            and (s.moved_out_on is None or day < s.moved_out_on)]
+
+
+def _vanished(stay: _Stay) -> bool:
+    """A departure without notice: a missing resident registered as departed."""
+    return (stay.reason == STATUS_DEPARTED and stay.moved_out_on is not None
+            and not stay.turns_adult and (stay.move_out_note in _VANISHED_NOTES
+                                          or any(e.departed for e in stay.episodes)))
+
+
+def _room_items(demo: _Demo, stay: _Stay) -> list[tuple[str, str, Decimal, bool]]:
+    """What was left behind: 1–6 items, now and then food and a phone or jewellery."""
+    rng = demo.rng
+    count = rng.choices(range(1, 7), weights=(2, 4, 5, 4, 3, 2))[0]
+    chosen: list[tuple[str, str, Decimal, bool]] = []
+    if rng.random() < 0.4:
+        text, category, low, high = rng.choice(_PERISHABLES)
+        chosen.append((text, category, _money(rng, low, high), True))
+    if len(chosen) < count and rng.random() < 0.2:
+        text, category, low, high = rng.choice(_ROOM_ITEMS["valuable"])
+        chosen.append((text, category, _money(rng, low, high), False))
+    groups = list(_ROOM_ITEM_WEIGHTS)
+    while len(chosen) < count:
+        group = rng.choices(groups, weights=[_ROOM_ITEM_WEIGHTS[g] for g in groups])[0]
+        text, category, low, high = rng.choice(_ROOM_ITEMS[group])
+        if text == "Bønnebog":
+            text = ("Bibel" if stay.person.nationality in ("Eritrea", "Ukraine")
+                    else "Koranen" if stay.person.nationality != "Vietnam" else "Notesbog")
+        if any(text == c[0] for c in chosen):
+            continue
+        chosen.append((text, category, _money(rng, low, high), False))
+    return chosen
+
+
+def _clear_room(demo: _Demo, stay: _Stay, history: dict[_Room, list[tuple[_Stay, _Spell]]],
+                stays_of: dict[str, list[_Stay]], box: list[int]) -> None:
+    """The room of a resident who left without notice is cleared 1–3 days later: one batch
+    with the occupants' person IDs, perishables discarded at once, the rest kept until the
+    resident comes back for it or the retention ends (then destroyed or given away)."""
+    rng = demo.rng
+    assert stay.moved_out_on is not None
+    found_on = stay.moved_out_on + timedelta(days=rng.randint(*CLEARING_DELAY_DAYS))
+    if found_on > demo.today:
+        return
+    bed = stay.bed().target
+    assert isinstance(bed, _Bed)
+    room = bed.room
+    since = found_on - timedelta(days=OCCUPANT_LOOKBACK_DAYS)
+    # Those who lived in the room in the fortnight before (not the one moved into the bed
+    # since); the service proposes them and staff keep or strike them.
+    roommates = [other for other, spell in history[room]
+                 if other.person is not stay.person and spell.start <= stay.moved_out_on
+                 and (spell.end is None or spell.end >= since)]
+    listed = roommates if roommates and rng.random() < LIST_ROOMMATES else []
+    person_ids = list(dict.fromkeys([stay.person.person_id, *(o.person.person_id
+                                                              for o in listed)]))
+    found_at = demo.moment(found_on, 9, 16)
+    found_by = _on_duty(demo, found_at)
+    box[0] = box[0] % 60 + 1
+    shelf_box = f"Reol {(box[0] - 1) // 15 + 1}, kasse {box[0]}"
+    batch = demo.uuid()
+    back = next((s for s in stays_of[stay.person.person_id]
+                 if found_on < s.arrival <= demo.today), None)
+    fetched_on = (found_on + timedelta(days=rng.randint(1, 20))
+                  if rng.random() < FETCHED_BY_OWNER else None)
+    sweeps: dict[date, date] = {}
+    for text, category, value, perishable in _room_items(demo, stay):
+        valuable = category in ("phone", "jewellery")
+        storage = (None if perishable else
+                   f"Pengeskabet, kuvert {rng.randint(1, 40)}" if valuable else shelf_box)
+        item = _Item(demo.uuid(), batch, text, category, value, perishable, ORIGIN_VACATED,
+                     found_on, found_at, found_by, room=room, storage=storage,
+                     person_ids=person_ids,
+                     retention_ends=retention_ends(found_on, value, perishable=perishable))
+        demo.items.append(item)
+        if perishable:  # logged and discarded at once, in the same unit (``log_items``)
+            item.dispositions.append(_Disposal(
+                demo.uuid(), DISPOSITION_DISCARDED, found_on, found_at + timedelta(seconds=1),
+                found_by, note=_("Perishable: discarded when the room was cleared.")))
+            continue
+        kept_until = item.retention_ends
+        assert kept_until is not None
+        claim_on = found_on + timedelta(days=rng.randint(0, 6))
+        claimants = [o for o in listed if o.moved_out_on is None or claim_on < o.moved_out_on]
+        if (claimants and not valuable and claim_on <= demo.today
+                and rng.random() < ROOMMATE_CLAIMS):
+            _dispose(demo, item, DISPOSITION_RETURNED, claim_on,
+                     recipient=rng.choice(claimants).person.person_id,
+                     note=_RETURNED_ROOMMATE_NOTE)
+        elif back is not None and back.arrival <= kept_until:
+            on = min(back.arrival + timedelta(days=rng.randint(0, 2)), kept_until, demo.today)
+            _dispose(demo, item, DISPOSITION_RETURNED, on, recipient=stay.person.person_id,
+                     note=_RETURNED_ON_RETURN_NOTE)
+        elif fetched_on is not None and fetched_on <= min(kept_until, demo.today):
+            _dispose(demo, item, DISPOSITION_RETURNED, fetched_on,
+                     recipient=stay.person.person_id, note=_RETURNED_FETCHED_NOTE)
+        else:
+            # After the retention the shelf is gone through on a weekday soon after; the
+            # items of one batch with the same end together.
+            if kept_until not in sweeps:
+                sweeps[kept_until] = _after_weekend(
+                    kept_until + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 4, 6))))
+            on = sweeps[kept_until]
+            if on > demo.today:
+                continue
+            if rng.random() < _TO_CHARITY.get(category, 0.3):
+                _dispose(demo, item, DISPOSITION_CHARITY, on, organisation=rng.choice(_CHARITIES))
+            else:
+                _dispose(demo, item, DISPOSITION_DESTROYED, on,
+                         note=(_PHONE_DESTROYED_NOTE if category == "phone"
+                               else rng.choice(_DESTROYED_NOTES)))
+        _maybe_correct(demo, item)
+
+
+def _common_find(demo: _Demo, day: date, *, dispose: bool = True) -> _Item:
+    """Something found in a common area: the owner is looked for for 3 working days, then
+    it goes to the police."""
+    rng = demo.rng
+    text, category, low, high = rng.choice(_COMMON_ITEMS)
+    value = _money(rng, low, high)
+    if category == "money":
+        cash = rng.choice((20, 50, 70, 120, 140, 200, 350))
+        text, value = text.format(cash=cash), Decimal(cash).quantize(Decimal("0.01"))
+    found_at = demo.moment(day, 8, 21)
+    valuable = value >= HIGH_VALUE_DKK or category in ("money", "phone", "jewellery")
+    item = _Item(demo.uuid(), demo.uuid(), text, category, value, False, ORIGIN_COMMON, day,
+                 found_at, _on_duty(demo, found_at), place=rng.choice(_COMMON_PLACES),
+                 storage=(f"Pengeskabet, kuvert {rng.randint(1, 40)}" if valuable
+                          else f"Receptionen, skuffe {rng.randint(1, 3)}"),
+                 owner_search_ends=owner_search_ends(day))
+    demo.items.append(item)
+    if not dispose:
+        return item
+    search_ends = item.owner_search_ends
+    assert search_ends is not None
+    if rng.random() < OWNER_FOUND:
+        on = day + timedelta(days=rng.randint(0, (search_ends - day).days))
+        owners = _living_on(demo, on) if on <= demo.today else []
+        if owners:
+            _dispose(demo, item, DISPOSITION_RETURNED, on,
+                     recipient=rng.choice(owners).person.person_id,
+                     note=rng.choice(_RETURNED_COMMON_NOTES))
+            _maybe_correct(demo, item)
+            return item
+    on = _after_weekend(search_ends + timedelta(days=rng.choice((0, 1, 1, 2, 3))))
+    if on <= demo.today:
+        _dispose(demo, item, DISPOSITION_POLICE, on,
+                 police_reference=_police_reference(rng, on))
+        _maybe_correct(demo, item)
+    return item
+
+
+def _number_items(demo: _Demo) -> None:
+    """Register numbers "YYYY-NNNN" per year found, in the order the items were logged."""
+    demo.items.sort(key=lambda i: i.found_at)  # stable: a batch keeps its order
+    counters: Counter[int] = Counter()
+    for item in demo.items:
+        counters[item.found_on.year] += 1
+        item.number = f"{item.found_on.year}-{counters[item.found_on.year]:04d}"
+
+
+def _items_for_today(demo: _Demo) -> None:
+    """The due list has something to show: if nothing waits for a decision today, the
+    items whose deadline passed most recently are still on the shelf (or, if there are
+    none, something found in a common area a few days ago is)."""
+    today = demo.today
+    if sum(1 for i in demo.items if i.disposition is None and i.deadline is not None
+           and i.deadline <= today) >= 2:
+        return
+    recent = sorted((i for i in demo.items if not i.perishable and i.deadline is not None
+                     and today - timedelta(days=7) <= i.deadline <= today
+                     and i.disposition in (DISPOSITION_DESTROYED, DISPOSITION_CHARITY,
+                                           DISPOSITION_POLICE)),
+                    key=lambda i: i.deadline or today, reverse=True)
+    for item in recent[:2]:
+        item.dispositions.clear()
+    if not any(i.disposition is None and i.deadline is not None and i.deadline <= today
+               for i in demo.items):
+        day = today - timedelta(days=1)
+        while owner_search_ends(day) > today:
+            day -= timedelta(days=1)
+        if day >= demo.first_day:
+            _common_find(demo, day, dispose=False)
+
+
+def _plan_lost_property(demo: _Demo) -> None:
+    rng = demo.rng
+    history: dict[_Room, list[tuple[_Stay, _Spell]]] = defaultdict(list)
+    stays_of: dict[str, list[_Stay]] = defaultdict(list)
+    for stay in demo.stays:
+        stays_of[stay.person.person_id].append(stay)
+        for spell in stay.beds:
+            assert isinstance(spell.target, _Bed)
+            history[spell.target.room].append((stay, spell))
+    for stays in stays_of.values():
+        stays.sort(key=lambda s: s.arrival)
+    box = [rng.randint(0, 59)]
+    for stay in sorted((s for s in demo.stays if _vanished(s)),
+                       key=lambda s: s.moved_out_at or demo.latest):
+        _clear_room(demo, stay, history, stays_of, box)
+    per_day = COMMON_FINDS_PER_MONTH * max(demo.places, 26) / 78 / 30.4
+    for number in range((demo.today - demo.first_day).days + 1):
+        day = demo.first_day + timedelta(days=number)
+        for _i in range(_poisson(rng, per_day)):
+            _common_find(demo, day)
+    _items_for_today(demo)
+    if not any(d.superseded_at for i in demo.items for d in i.dispositions):
+        # Every register shows what a correction looks like.
+        latest = sorted((i for i in demo.items if i.dispositions
+                         and i.dispositions[-1].kind != DISPOSITION_DISCARDED),
+                        key=lambda i: i.dispositions[-1].at)
+        if latest:
+            _maybe_correct(demo, latest[-1], always=True)
+    _number_items(demo)
+
+
+# Visitors ----------------------------------------------------------------------------
+
+def _document(rng: random.Random, kind: str) -> str | None:
+    if kind == "passport":
+        return f"{rng.choice('ANPRS')}{rng.randint(10 ** 7, 10 ** 8 - 1)}"
+    if kind == "residence_card":
+        return f"R{rng.randint(10 ** 7, 10 ** 8 - 1)}"
+    if kind == "driving_licence":
+        return f"{rng.randint(10 ** 7, 10 ** 8 - 1)}"
+    if kind == "national_id":
+        return f"{rng.randint(10 ** 8, 10 ** 9 - 1)}"
+    if kind == "staff_card":
+        return f"MED-{rng.randint(1000, 99999)}"
+    if kind == "other":
+        return f"RK-{rng.randint(10000, 99999)}"
+    return None
+
+
+def _danish_name(rng: random.Random, female: bool | None = None) -> str:
+    female = rng.random() < 0.6 if female is None else female
+    return f"{rng.choice(_DANISH_WOMEN if female else _DANISH_MEN)} {rng.choice(_DANISH_FAMILIES)}"
+
+
+def _relative(demo: _Demo, stay: _Stay) -> _Visitor:
+    """A relative living in Denmark or nearby: a name from the resident's country, now and
+    then written as on an Arabic-script document."""
+    rng = demo.rng
+    person = stay.person
+    origin = _ORIGIN_BY_NATIONALITY[person.nationality]
+    relation, sex, same_family = rng.choice(_FAMILY_RELATIONS)
+    given, given_script = rng.choice(origin.boys if sex == "male" else origin.girls)
+    if same_family is None:
+        same_family = rng.random() < 0.5
+    family = (next((f for f in origin.families if f[0] == person.family_name),
+                   (person.family_name, None)) if same_family else rng.choice(origin.families))
+    name = f"{given} {family[0]}"
+    if (person.nationality in _ARABIC_SCRIPT_ORIGINS and given_script and family[1]
+            and rng.random() < 0.2):
+        name = f"{given_script} {family[1]}"
+    kind = rng.choices(("residence_card", "passport", "driving_licence"), (6, 3, 1))[0]
+    return _Visitor(name, kind, _document(rng, kind), relation)
+
+
+def _friend(demo: _Demo, stay: _Stay) -> _Visitor:
+    rng = demo.rng
+    relation = rng.choice(_FRIEND_RELATIONS)
+    if rng.random() < 0.4:
+        return _Visitor(_danish_name(rng, stay.person.sex == "female"), "national_id",
+                        _document(rng, "national_id"), relation)
+    origin = _ORIGIN_BY_NATIONALITY[stay.person.nationality]
+    given, given_script = rng.choice(origin.boys if stay.person.sex == "male" else origin.girls)
+    family, family_script = rng.choice(origin.families)
+    name = f"{given} {family}"
+    if (stay.person.nationality in _ARABIC_SCRIPT_ORIGINS and given_script and family_script
+            and rng.random() < 0.15):
+        name = f"{given_script} {family_script}"
+    kind = rng.choices(("residence_card", "passport"), (3, 1))[0]
+    return _Visitor(name, kind, _document(rng, kind), relation)
+
+
+@dataclass(frozen=True)
+class _Circle:
+    visitor: _Visitor
+    every_days: float
+    first: date
+    last: date
+    hours: tuple[int, int]
+    minutes: tuple[int, int]
+    weekdays_only: bool = False
+
+
+def _circle(demo: _Demo, stay: _Stay, start: date, end: date,
+            volunteers: list[_Visitor], representatives: dict[str, _Visitor]) -> list[_Circle]:
+    """Who comes to see the resident, how often and when."""
+    rng = demo.rng
+    circle: list[_Circle] = []
+    person = stay.person
+    if person.representative is not None:
+        name = person.representative[0]
+        visitor = representatives.get(name)
+        if visitor is None:
+            visitor = representatives[name] = _Visitor(
+                name, "driving_licence", _document(rng, "driving_licence"),
+                _REPRESENTATIVE_RELATION)
+        first = max(start, stay.representative_from + timedelta(days=rng.randint(3, 14)))
+        circle.append(_Circle(visitor, rng.uniform(35, 70), first, end, (9, 15), (45, 90),
+                              weekdays_only=True))
+    for _i in range(rng.choice((1, 1, 2)) if rng.random() < VISITING_FAMILY[stay.street] else 0):
+        circle.append(_Circle(_relative(demo, stay), rng.uniform(10, 35), start, end, (11, 19),
+                              (60, 240)))
+    if rng.random() < VISITING_FRIEND[stay.street]:
+        circle.append(_Circle(_friend(demo, stay), rng.uniform(7, 21),
+                              start + timedelta(days=rng.randint(14, 45)), end, (15, 20),
+                              (30, 150)))
+    if volunteers and rng.random() < VOLUNTEER_MENTOR[stay.street]:
+        circle.append(_Circle(rng.choice(volunteers), rng.uniform(7, 15),
+                              start + timedelta(days=rng.randint(20, 60)), end, (15, 18),
+                              (60, 120), weekdays_only=True))
+    if stay.reason == STATUS_INTEGRATION and stay.moved_out_on is not None:
+        municipality = (stay.move_out_note or "").removeprefix("Overført til ").rstrip(".")
+        caseworker = _Visitor(_danish_name(rng), "staff_card", _document(rng, "staff_card"),
+                              f"Sagsbehandler, {municipality or 'kommunen'}")
+        day = stay.moved_out_on - timedelta(days=rng.randint(10, 30))
+        circle.append(_Circle(caseworker, 10_000, max(day, start), end, (9, 14), (60, 120),
+                              weekdays_only=True))
+    return circle
+
+
+def _visit_times(demo: _Demo, day: date, circle: _Circle) -> tuple[datetime, datetime]:
+    rng = demo.rng
+    first, last = circle.hours
+    if day.weekday() >= 5 and not circle.weekdays_only:
+        first = min(first, 11)
+    local = datetime.combine(day, time(rng.randint(first, last), rng.choice((0, 5, 10, 15, 20,
+                                                                              30, 40, 45, 50))),
+                             tzinfo=LOCAL_TZ)
+    closing = datetime.combine(day, time(21, 30), tzinfo=LOCAL_TZ)
+    leaves = min(local + timedelta(minutes=rng.randint(*circle.minutes)), closing)
+    return local.astimezone(UTC), leaves.astimezone(UTC)
+
+
+def _plan_visits(demo: _Demo) -> None:
+    """Visitors signed in and out at reception by the staff on shift, a few turned away,
+    and 0–3 in the building at the generation time."""
+    rng = demo.rng
+    volunteers = [_Visitor(_danish_name(rng), rng.choice(("other", "driving_licence")), None,
+                           rng.choice(_VOLUNTEER_RELATIONS))
+                  for _i in range(max(2, demo.places // 12))]
+    for volunteer in volunteers:
+        volunteer.document_number = _document(rng, volunteer.document_type)
+    representatives: dict[str, _Visitor] = {}
+    seen: set[tuple[str, date]] = set()
+    circles: dict[_Stay, list[_Circle]] = {}
+    for stay in demo.stays:
+        start = max(stay.arrival + timedelta(days=1), demo.first_day)
+        end = (stay.moved_out_on - timedelta(days=1)) if stay.moved_out_on else demo.today
+        if end < start:
+            continue
+        circles[stay] = _circle(demo, stay, start, end, volunteers, representatives)
+        for circle in circles[stay]:
+            day = circle.first + timedelta(days=int(rng.uniform(0, 0.8) * min(circle.every_days,
+                                                                              30)))
+            while day <= circle.last:
+                if circle.weekdays_only:
+                    day = _after_weekend(day)
+                    if day > circle.last:
+                        break
+                _add_visit(demo, stay, circle, day, seen)
+                day += timedelta(days=max(1, round(circle.every_days * rng.uniform(0.6, 1.4))))
+    demo.visits.sort(key=lambda v: v.arrived_at)
+    _visitors_in_building(demo, circles, seen)
+    demo.visits.sort(key=lambda v: v.arrived_at)
+
+
+def _add_visit(demo: _Demo, stay: _Stay, circle: _Circle, day: date,
+               seen: set[tuple[str, date]]) -> None:
+    rng = demo.rng
+    visitor = circle.visitor
+    arrived, left = _visit_times(demo, day, circle)
+    if arrived > demo.latest or arrived < stay.arrival_at + timedelta(hours=1):
+        return
+    if (visitor.key, day) in seen:  # one visit a day: the same visitor is never in twice
+        return
+    reason = None
+    if not _is_free(stay, arrived, left):  # away on leave, or missing
+        if rng.random() >= CAME_IN_VAIN:
+            return
+        reason = _NOT_AT_HOME
+    elif rng.random() < TURNED_AWAY:
+        reason = rng.choice(_TURNED_AWAY_REASONS)
+    if reason is not None:
+        if reason == _TURNED_AWAY_REASONS[0]:
+            visitor = _Visitor(visitor.name, "none", None, visitor.relation)
+        elif reason == _TURNED_AWAY_REASONS[2]:
+            late = datetime.combine(day, time(21, rng.randint(5, 50)), tzinfo=LOCAL_TZ)
+            arrived = late.astimezone(UTC)
+            if arrived > demo.latest:
+                return
+        seen.add((visitor.key, day))
+        demo.visits.append(_Visit(demo.uuid(), visitor, stay, arrived, _on_duty(demo, arrived),
+                                  turned_away_reason=reason))
+        return
+    seen.add((visitor.key, day))
+    visit = _Visit(demo.uuid(), visitor, stay, arrived, _on_duty(demo, arrived))
+    if left <= demo.latest:
+        visit.left_at, visit.signed_out_by = left, _on_duty(demo, left)
+    demo.visits.append(visit)
+
+
+def _visitors_in_building(demo: _Demo, circles: dict[_Stay, list[_Circle]],
+                          seen: set[tuple[str, date]]) -> None:
+    """0–3 visitors signed in and not out at the generation time: in visiting hours those
+    who came in the last hours, else those whom staff forgot to sign out today."""
+    rng = demo.rng
+    wanted = rng.choice((0, 1, 1, 2, 2, 3))
+    inside = [v for v in demo.visits if v.turned_away_reason is None and v.left_at is None]
+    for visit in inside[wanted:]:
+        if demo.latest - visit.arrived_at >= timedelta(minutes=10):
+            visit.left_at = visit.arrived_at + (demo.latest - visit.arrived_at) * rng.uniform(
+                0.3, 0.9)
+            visit.signed_out_by = _on_duty(demo, visit.left_at)
+        else:
+            demo.visits.remove(visit)
+    missing = wanted - len(inside)
+    now = demo.latest.astimezone(LOCAL_TZ)
+    if missing > 0 and now.date() == demo.today and 11 <= now.hour < 21:
+        opening = datetime.combine(demo.today, time(10), tzinfo=LOCAL_TZ)
+        present = [s for s in demo.current if circles.get(s)]
+        for stay in rng.sample(present, len(present)):
+            if missing <= 0:
+                break
+            visitor = rng.choice(circles[stay]).visitor
+            arrived = max(now - timedelta(minutes=rng.randint(10, 150)), opening).replace(
+                second=0, microsecond=0).astimezone(UTC)
+            if ((visitor.key, demo.today) in seen or arrived < stay.arrival_at + _MARGIN
+                    or not _is_free(stay, arrived, demo.latest)):
+                continue
+            seen.add((visitor.key, demo.today))
+            demo.visits.append(_Visit(demo.uuid(), visitor, stay, arrived,
+                                      _on_duty(demo, arrived)))
+            missing -= 1
+    start_of_today = datetime.combine(demo.today, time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
+    candidates = [v for v in reversed(demo.visits) if v.arrived_at >= start_of_today
+                  and v.left_at is not None and v.stay.moved_out_on is None]
+    for visit in candidates[:max(0, missing)]:
+        visit.left_at, visit.signed_out_by = None, None
+
+
+def _plan_reception(demo: _Demo) -> None:
+    """After the attendance: the lost-property register (rooms cleared after unannounced
+    departures, finds in the common areas) and the visitor log."""
+    _plan_lost_property(demo)
+    _plan_visits(demo)
+
+
+def _reception_rows(demo: _Demo,
+                    device_id: uuid.UUID) -> list[tuple[type, list[dict[str, Any]]]]:
+    items, dispositions, visits = [], [], []
+    for item in demo.items:
+        items.append({
+            **_synced(device_id, item.id, item.found_at, [d.at for d in item.dispositions]),
+            "number": item.number, "batch_id": item.batch_id, "description": item.description,
+            "category": item.category, "value_dkk": item.value, "perishable": item.perishable,
+            "origin": item.origin, "room_id": item.room.id if item.room else None,
+            "place": item.place, "found_on": item.found_on, "found_by": item.found_by.id,
+            "storage_location": item.storage, "person_ids": list(item.person_ids),
+            "retention_ends": item.retention_ends, "owner_search_ends": item.owner_search_ends,
+            "disposition": item.disposition})
+        for d in item.dispositions:
+            dispositions.append({
+                **_synced(device_id, d.id, d.at, [d.superseded_at]), "item_id": item.id,
+                "kind": d.kind, "on": d.on, "by_staff": d.by.id,
+                "police_reference": d.police_reference, "organisation": d.organisation,
+                "recipient_person_id": d.recipient, "note": d.note,
+                "superseded_at": d.superseded_at, "superseded_reason": d.superseded_reason})
+    for visit in demo.visits:
+        visitor = visit.visitor
+        visits.append({
+            **_synced(device_id, visit.id, visit.arrived_at, [visit.left_at]),
+            "visitor_name": visitor.name, "id_document_type": visitor.document_type,
+            "id_document_number": visitor.document_number, "relation": visitor.relation,
+            "visitor_key": visitor.key, "resident_id": visit.stay.id,
+            "arrived_at": visit.arrived_at, "left_at": visit.left_at,
+            "signed_in_by": visit.signed_in_by.id,
+            "signed_out_by": visit.signed_out_by.id if visit.signed_out_by else None,
+            "turned_away": visit.turned_away_reason is not None,
+            "turned_away_reason": visit.turned_away_reason, "identity_erased_at": None})
+    return [(LostItem, items), (LostItemDisposition, dispositions), (Visit, visits)]
+
+
 # --- 4. rows --------------------------------------------------------------------------
 
 def _synced(device_id: uuid.UUID, ident: uuid.UUID, created: datetime,
@@ -1785,13 +2565,15 @@ def _write(db: Database, demo: _Demo, password_hash: str,
            cancel: threading.Event | None) -> Iterator[Progress]:
     tables = _rows(demo, db.device_id, password_hash)
     cases = _case_rows(demo, db.device_id)
+    reception = _reception_rows(demo, db.device_id)
     # The rounds and marks are made as they are written (too many to keep in memory).
-    total = (sum(len(rows) for _model, rows in (*tables, *cases)) + len(demo.rounds)
-             + demo.expected_marks)
+    total = (sum(len(rows) for _model, rows in (*tables, *cases, *reception))
+             + len(demo.rounds) + demo.expected_marks)
     done = 0
     message = _("Saving the demo centre")
     with db.unit(SYSTEM, audit=False) as session:
-        for model, rows in itertools.chain(tables, _round_rows(demo, db.device_id), cases):
+        for model, rows in itertools.chain(tables, _round_rows(demo, db.device_id), cases,
+                                           reception):
             for start in range(0, len(rows), BATCH_SIZE):
                 if cancel is not None and cancel.is_set():
                     raise _Cancelled
@@ -1809,7 +2591,8 @@ def _write(db: Database, demo: _Demo, password_hash: str,
             "places": demo.places, "first_day": demo.first_day.isoformat(),
             "last_day": demo.today.isoformat(), "residents": len(demo.stays),
             "staff": len(demo.staff) + 1, "rounds": len(demo.rounds),
-            "marks": demo.marks_written}, summary="demo centre generated")
+            "marks": demo.marks_written, "lost_items": len(demo.items),
+            "visits": len(demo.visits)}, summary="demo centre generated")
     yield Progress(message, total, total)
 
 
@@ -1877,6 +2660,10 @@ def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
             return
         yield Progress(_("Planning rounds, leave and missing cases"), 0, 1)
         _plan_attendance(demo)
+        if cancel is not None and cancel.is_set():
+            return
+        yield Progress(_("Planning the lost-property register and the visitor log"), 0, 1)
+        _plan_reception(demo)
         earliest = min([s.arrival for s in demo.stays] or [demo.first_day])
         demo.founded_at = demo.moment(earliest - timedelta(days=rng.randint(60, 240)), 9, 12)
 
@@ -1893,6 +2680,9 @@ def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
             yield from _write(db, demo, password_hash, cancel)
         except _Cancelled:
             return
+        # Visitor identity older than the centre's retention is erased, as the cleanup job
+        # does (and logs) every day.
+        demo.visits_erased = visitors.erase_expired_identities(db, now=demo.latest)
         db.close()
         db = None
         _to_single_file(partial)
@@ -1925,7 +2715,16 @@ def _result(demo: _Demo) -> DemoResult:
         credentials=credentials, rounds=len(demo.rounds), marks=demo.marks_written,
         leave=sum(len(s.leaves) for s in demo.stays),
         missing_cases=sum(len(s.episodes) for s in demo.stays),
-        missing_open=sum(1 for s in demo.stays for e in s.episodes if e.end is None))
+        missing_open=sum(1 for s in demo.stays for e in s.episodes if e.end is None),
+        lost_items=len(demo.items), lost_batches=len({i.batch_id for i in demo.items}),
+        lost_kept=sum(1 for i in demo.items if i.disposition is None),
+        lost_due=sum(1 for i in demo.items if i.disposition is None and i.deadline is not None
+                     and i.deadline <= demo.today),
+        visits=sum(1 for v in demo.visits if v.turned_away_reason is None),
+        visits_turned_away=sum(1 for v in demo.visits if v.turned_away_reason is not None),
+        visitors_in_building=sum(1 for v in demo.visits
+                                 if v.turned_away_reason is None and v.left_at is None),
+        visits_erased=demo.visits_erased)
 
 
 def describe(result: DemoResult, db_path: Path) -> str:
@@ -1948,6 +2747,12 @@ def describe(result: DemoResult, db_path: Path) -> str:
           "{cases} missing cases ({open} open now).").format(
             rounds=result.rounds, marks=result.marks, leave=result.leave,
             cases=result.missing_cases, open=result.missing_open),
+        _("Reception: {items} lost-property items in {batches} batches ({kept} still kept, "
+          "{due} due now); {visits} visits, {away} visitors turned away, {inside} in the "
+          "building now; visitor identity erased for {erased} visits (retention).").format(
+            items=result.lost_items, batches=result.lost_batches, kept=result.lost_kept,
+            due=result.lost_due, visits=result.visits, away=result.visits_turned_away,
+            inside=result.visitors_in_building, erased=result.visits_erased),
         "",
         _("Demo users (log in with the user name and password):"),
     ]

@@ -82,6 +82,39 @@ def main() -> None:
     settle()
     window.grab().save(str(OUT / "audit.png"))
 
+    from app.formatting import local_today
+    from app.services import missing
+    from ui.rounds.missing_dialogs import MissingCaseDialog
+    from ui.rounds.round_screen import open_round_screen
+
+    rounds = window.go("rounds")
+    settle()
+    window.grab().save(str(OUT / "rounds.png"))
+    rounds.tabs.setCurrentWidget(rounds.patterns)
+    settle()
+    window.grab().save(str(OUT / "absence-patterns.png"))
+    screen = open_round_screen(window.ctx, local_today(), rounds.rounds.selected_slot(),
+                               parent=window)
+    screen.resize(1200, 800)
+    screen.show()
+    settle()
+    screen.grab().save(str(OUT / "round-screen.png"))
+    screen.close()
+    cases = missing.open_cases(db, actor)
+    if cases:
+        case = MissingCaseDialog(window.ctx, cases[0].case_id, window)
+        case.show()
+        settle()
+        case.grab().save(str(OUT / "missing-case.png"))
+        case.close()
+    lost = window.go("lost_property")
+    lost.set_view("all")
+    settle()
+    window.grab().save(str(OUT / "lost-property.png"))
+    window.go("visitors")
+    settle()
+    window.grab().save(str(OUT / "visitors.png"))
+
     window.go("residents")
     window.lock()
     settle()

@@ -164,7 +164,10 @@ class RegisterFilter:
 
 
 def register(db: Database, actor: Actor, flt: RegisterFilter = RegisterFilter(), *,
-             today: date | None = None, limit: int = 2000) -> list[ItemView]:
+             today: date | None = None, limit: int = 2000,
+             history: bool = True) -> list[ItemView]:
+    """The register filtered; ``history=False`` leaves out each item's dispositions (the
+    on-screen list loads them for the chosen item only)."""
     require(actor, Permission.VIEW_LOST_PROPERTY)
     today = today or local_today()
     query = select(LostItem).where(LostItem.deleted_at.is_(None))
@@ -186,7 +189,7 @@ def register(db: Database, actor: Actor, flt: RegisterFilter = RegisterFilter(),
                                 .like(pattern, escape="\\")))
     query = query.order_by(LostItem.found_on.desc(), LostItem.number.desc()).limit(limit)
     with db.read() as session:
-        return _views(session, list(session.scalars(query)))
+        return _views(session, list(session.scalars(query)), history=history)
 
 
 def get_item(db: Database, actor: Actor, item_id: uuid.UUID) -> ItemView:

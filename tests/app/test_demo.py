@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from app import demo
@@ -27,20 +28,26 @@ from app.models import (
     BedAssignment,
     ContactAssignment,
     Leave,
+    LostItem,
+    LostItemDisposition,
     MissingCase,
     MissingReport,
     Resident,
     Room,
     Staff,
+    Visit,
 )
 from app.models.attendance import MISSING_REPORT_KINDS
+from app.models.reception import ID_DOCUMENT_TYPES
 from app.models.residents import MOVE_OUT_REASONS
 from app.queries.due import due_duties
 from app.rules.absence import report_due
+from app.rules.lost_property import owner_search_ends, retention_ends
 from app.rules.residents import ADULT_AGE, age_on
 from app.rules.rounds import DEFAULT_ROUND_TIMES, ROUND_SLOTS
-from app.services import auth
+from app.services import auth, lost_property, visitors
 from app.services.attendance import day_status
+from app.services.visitors import visitor_key
 
 TODAY = date(2026, 11, 23)
 # The end of TODAY, so the demo does not depend on the clock (not even on that day).
@@ -73,6 +80,9 @@ class Built:
     leaves: list
     cases: list
     reports: list
+    items: list
+    dispositions: list
+    visits: list
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +103,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             marks=list(session.scalars(select(AttendanceMark))),
             leaves=list(session.scalars(select(Leave))),
             cases=list(session.scalars(select(MissingCase))),
-            reports=list(session.scalars(select(MissingReport))))
+            reports=list(session.scalars(select(MissingReport))),
+            items=list(session.scalars(select(LostItem))),
+            dispositions=list(session.scalars(select(LostItemDisposition))),
+            visits=list(session.scalars(select(Visit))))
     yield data
     db.close()
 
@@ -236,7 +249,7 @@ def test_sync_columns_and_audit_are_filled(built: Built) -> None:
     for row in [*built.residents, *built.bed_assignments, *built.contacts,
                 *built.staff.values(), *built.rooms.values(), *built.beds.values(),
                 *built.rounds.values(), *built.marks, *built.leaves, *built.cases,
-                *built.reports]:
+                *built.reports, *built.items, *built.dispositions, *built.visits]:
         assert row.updated_by_device == device
         assert row.created_at is not None and row.created_at.tzinfo is not None
         assert row.updated_at >= row.created_at
@@ -289,8 +302,23 @@ def test_the_same_seed_gives_the_same_centre(built: Built, tmp_path: Path) -> No
                 MissingCase.id, MissingCase.mark_id, MissingCase.missing_since,
                 MissingCase.closed_at)).all())
             leaves = sorted(session.execute(select(Leave.id, Leave.starts_at, Leave.ends_at)).all())
+            items = sorted(session.execute(select(
+                LostItem.id, LostItem.number, LostItem.batch_id, LostItem.person_ids,
+                LostItem.value_dkk, LostItem.retention_ends, LostItem.disposition)).all())
+            dispositions = sorted(session.execute(select(
+                LostItemDisposition.id, LostItemDisposition.kind, LostItemDisposition.on,
+                LostItemDisposition.created_at, LostItemDisposition.superseded_at)).all())
+            visits = sorted(session.execute(select(
+                Visit.id, Visit.visitor_key, Visit.resident_id, Visit.arrived_at,
+                Visit.left_at, Visit.signed_in_by, Visit.turned_away)).all())
     finally:
         db.close()
+    assert items == sorted((i.id, i.number, i.batch_id, i.person_ids, i.value_dkk,
+                            i.retention_ends, i.disposition) for i in built.items)
+    assert dispositions == sorted((d.id, d.kind, d.on, d.created_at, d.superseded_at)
+                                  for d in built.dispositions)
+    assert visits == sorted((v.id, v.visitor_key, v.resident_id, v.arrived_at, v.left_at,
+                             v.signed_in_by, v.turned_away) for v in built.visits)
     assert marks == sorted((m.id, m.resident_id, m.mark, m.marked_at, m.marked_by)
                            for m in built.marks)
     assert cases == sorted((c.id, c.mark_id, c.missing_since, c.closed_at) for c in built.cases)
@@ -577,3 +605,296 @@ def test_todays_later_rounds_are_not_taken_yet(tmp_path: Path) -> None:
     assert not today["evening"].started
     assert newest is not None and newest <= now.astimezone(UTC)
     assert all(c.missing_since <= now for c in cases)
+
+
+# --- reception: the lost-property register and the visitor log ------------------------
+
+def test_reception_counts_match_the_result(built: Built) -> None:
+    result = built.result
+    assert result.lost_items == len(built.items) > 0
+    assert result.lost_batches == len({i.batch_id for i in built.items})
+    assert result.lost_kept == sum(1 for i in built.items if i.disposition is None)
+    with built.db.read() as session:
+        assert result.lost_due == len(lost_property.due_items(session, TODAY)) > 0
+    visits = [v for v in built.visits if not v.turned_away]
+    assert result.visits == len(visits) > 0
+    assert result.visits_turned_away == len(built.visits) - len(visits) > 0
+    assert result.visitors_in_building == sum(1 for v in visits if v.left_at is None)
+    assert result.visits_erased == 0  # one year of history: nothing is older than 12 months
+    text = demo.describe(result, built.path)
+    assert str(result.lost_items) in text and str(result.visits) in text
+
+
+def test_register_numbers_count_per_year_in_the_order_logged(built: Built) -> None:
+    numbers = [i.number for i in built.items]
+    assert len(numbers) == len(set(numbers))
+    by_year = defaultdict(list)
+    for item in sorted(built.items, key=lambda i: (i.created_at, i.number)):
+        assert re.fullmatch(r"\d{4}-\d{4}", item.number)
+        assert item.number.startswith(f"{item.found_on.year}-")
+        by_year[item.found_on.year].append(int(item.number[5:]))
+    for year, sequence in by_year.items():
+        assert sequence == list(range(1, len(sequence) + 1)), year
+
+
+def test_retention_dates_are_the_rule_functions(built: Built) -> None:
+    origins = Counter(i.origin for i in built.items)
+    assert origins["vacated_room"] and origins["common_area"]
+    assert any(i.value_dkk >= 500 for i in built.items if i.origin == "vacated_room")
+    for item in built.items:
+        assert item.found_on <= TODAY
+        if item.origin == "vacated_room":
+            assert item.retention_ends == retention_ends(item.found_on, item.value_dkk,
+                                                         perishable=item.perishable)
+            assert item.owner_search_ends is None
+            assert item.room_id in built.rooms and item.place is None
+        else:
+            assert item.owner_search_ends == owner_search_ends(item.found_on)
+            assert item.retention_ends is None
+            assert item.room_id is None and item.place and item.person_ids == []
+            assert not item.perishable
+        assert (item.storage_location is None) == item.perishable
+        assert item.found_by in built.staff
+        assert employed_on(built.staff[item.found_by], item.found_on)
+
+
+def test_items_found_together_are_one_batch(built: Built) -> None:
+    batches = defaultdict(list)
+    for item in built.items:
+        batches[item.batch_id].append(item)
+    assert any(len(items) > 1 for items in batches.values())
+    for items in batches.values():
+        assert len(items) <= 6
+        first = items[0]
+        for item in items:
+            assert (item.found_on, item.origin, item.room_id, item.person_ids, item.found_by) == (
+                first.found_on, first.origin, first.room_id, first.person_ids, first.found_by)
+        numbers = sorted(int(i.number[5:]) for i in items)
+        assert numbers == list(range(numbers[0], numbers[0] + len(items)))
+
+
+def test_rooms_are_cleared_after_unannounced_departures_with_the_occupants(built: Built) -> None:
+    actor = auth.login(built.db, "reception1", demo.DEMO_PASSWORD)
+    room_of = {a.resident_id: built.beds[a.bed_id].room_id for a in built.bed_assignments
+               if a.end_reason == "move_out"}
+    departed = [r for r in built.residents if r.move_out_reason == "departed"
+                and r.moved_out_on is not None]
+    batches = {i.batch_id: i for i in built.items if i.origin == "vacated_room"}
+    assert batches
+    for item in batches.values():
+        occupants = {o.person_id for o in lost_property.occupants(built.db, actor, item.room_id,
+                                                                  item.found_on)}
+        assert item.person_ids and set(item.person_ids) <= occupants, item.number
+        # The first is the resident who left the room without notice 1–3 days before.
+        leaver = next(r for r in departed if r.person_id == item.person_ids[0]
+                      and room_of.get(r.id) == item.room_id
+                      and 1 <= (item.found_on - r.moved_out_on).days <= 3)
+        assert leaver.status == "departed"
+    # Every departure after a missing case is followed by clearing the room.
+    vanished = {c.resident_id for c in built.cases if c.close_reason == "left_responsibility"}
+    cleared = {(i.person_ids[0], i.room_id) for i in batches.values()}
+    for resident in departed:
+        if resident.id in vanished and resident.moved_out_on + timedelta(days=3) <= TODAY:
+            assert (resident.person_id, room_of[resident.id]) in cleared
+
+
+def test_dispositions_follow_the_rules(built: Built) -> None:
+    items = {i.id: i for i in built.items}
+    history = defaultdict(list)
+    for disposition in sorted(built.dispositions, key=lambda d: d.created_at):
+        history[disposition.item_id].append(disposition)
+    kinds = Counter(d.kind for d in built.dispositions if d.superseded_at is None)
+    assert {"returned", "destroyed", "charity", "police", "discarded_perishable"} <= set(kinds)
+    assert any(d.superseded_at is not None for d in built.dispositions)
+    for item_id, records in history.items():
+        item = items[item_id]
+        in_force = [d for d in records if d.superseded_at is None]
+        assert len(in_force) == 1 and records[-1] is in_force[0]
+        assert item.disposition == in_force[0].kind
+        for earlier in records[:-1]:
+            assert earlier.superseded_reason and earlier.superseded_at >= earlier.created_at
+            assert earlier.superseded_at <= records[-1].created_at
+        for d in records:
+            assert item.found_on <= d.on <= TODAY
+            assert d.created_at >= item.created_at and local_day(d.created_at) >= d.on
+            assert d.by_staff in built.staff
+            if d.kind in ("destroyed", "charity"):
+                assert item.origin == "vacated_room" and d.on >= item.retention_ends
+            if d.kind == "charity":
+                assert d.organisation in ("Røde Kors", "Kirkens Korshær", "Red Barnet")
+            if d.kind == "police":
+                assert item.origin == "common_area" and d.on >= item.owner_search_ends
+                assert d.police_reference
+            if d.kind == "returned":
+                assert d.recipient_person_id
+            if d.kind == "discarded_perishable":
+                assert item.perishable
+        current = in_force[0]
+        if current.kind == "returned" and item.origin == "vacated_room":
+            assert current.recipient_person_id in item.person_ids
+        if current.kind == "returned" and item.origin == "common_area":
+            assert current.recipient_person_id in {r.person_id for r in built.residents
+                                                   if lives_here(r, current.on)}
+            assert current.on <= item.owner_search_ends
+    for item in items.values():
+        assert (item.disposition is None) == (item.id not in history)
+        assert item.row_version == 1 + len(history[item.id])
+        if item.perishable:  # discarded the day it was found, when it was logged
+            (record,) = history[item.id]
+            assert record.kind == "discarded_perishable" and record.on == item.found_on
+            assert record.by_staff == item.found_by
+
+
+def test_the_register_has_items_due_and_kept(built: Built) -> None:
+    actor = auth.login(built.db, "reception1", demo.DEMO_PASSWORD)
+    due = lost_property.register(built.db, actor, lost_property.RegisterFilter(view="due"),
+                                 today=TODAY)
+    assert due
+    expected = {i.id for i in built.items if i.disposition is None and (
+        (i.origin == "vacated_room" and i.retention_ends <= TODAY)
+        or (i.origin == "common_area" and i.owner_search_ends <= TODAY))}
+    assert {v.id for v in due} == expected
+    with built.db.read() as session:
+        assert {v.id for v in lost_property.due_items(session, TODAY)} == expected
+    kept = lost_property.register(built.db, actor, lost_property.RegisterFilter(view="kept"),
+                                  today=TODAY)
+    assert {v.id for v in kept} == {i.id for i in built.items if i.disposition is None}
+    # Not overdue for long: the register is kept up to date.
+    assert all((TODAY - v.deadline).days <= 14 for v in due)
+
+
+def test_visits_are_to_residents_living_here_signed_in_by_staff_on_shift(built: Built) -> None:
+    residents = {r.id: r for r in built.residents}
+    for visit in built.visits:
+        resident = residents[visit.resident_id]
+        day = local_day(visit.arrived_at)
+        assert visit.arrived_at <= NOW
+        assert lives_here(resident, day) and visit.arrived_at > resident.created_at
+        assert employed_on(built.staff[visit.signed_in_by], day)
+        assert visit.created_at == visit.arrived_at
+        assert visit.id_document_type in ID_DOCUMENT_TYPES
+        assert (visit.id_document_number is None) == (visit.id_document_type == "none")
+        assert visit.visitor_key == visitor_key(visit.visitor_name, visit.id_document_number)
+        assert visit.visitor_name == " ".join(visit.visitor_name.split()) and visit.relation
+        if visit.turned_away:
+            assert visit.turned_away_reason and visit.left_at is None
+            assert visit.signed_out_by is None
+        elif visit.left_at is not None:
+            assert visit.arrived_at < visit.left_at <= NOW
+            assert local_day(visit.left_at) == day
+            assert employed_on(built.staff[visit.signed_out_by], day)
+    weeks = (TODAY - built.result.first_day).days / 7
+    per_week = sum(1 for v in built.visits if not v.turned_away) / weeks
+    assert 0.1 * PLACES <= per_week <= 0.8 * PLACES
+    relations = Counter(v.relation for v in built.visits)
+    assert relations["Personlig repræsentant"] and any("Frivillig" in r for r in relations)
+    assert any(ARABIC_SCRIPT.search(v.visitor_name) for v in built.visits)
+
+
+def test_visitors_come_when_the_resident_is_at_home_and_never_twice_at_once(built: Built) -> None:
+    for visit in built.visits:
+        if visit.turned_away:
+            continue
+        for leave in built.leaves:
+            if leave.resident_id == visit.resident_id:
+                assert not leave.starts_at <= visit.arrived_at < leave.ends_at
+        for case in built.cases:
+            if case.resident_id == visit.resident_id:
+                assert not (case.missing_since <= visit.arrived_at
+                            and (case.closed_at is None or visit.arrived_at < case.closed_at))
+    by_visitor = defaultdict(list)
+    for visit in built.visits:
+        if not visit.turned_away:
+            by_visitor[visit.visitor_key].append(visit)
+    far = datetime.max.replace(tzinfo=UTC)
+    for visits in by_visitor.values():
+        visits.sort(key=lambda v: v.arrived_at)
+        for before, after in itertools.pairwise(visits):
+            assert (before.left_at or far) <= after.arrived_at
+    assert any(len(visits) > 3 for visits in by_visitor.values())
+
+
+def test_visitors_in_the_building_have_not_left(built: Built) -> None:
+    inside = [v for v in built.visits if not v.turned_away and v.left_at is None]
+    assert 0 <= len(inside) <= 3
+    actor = auth.login(built.db, "reception1", demo.DEMO_PASSWORD)
+    listed = visitors.in_building(built.db, actor)
+    assert {v.id for v in listed} == {v.id for v in inside}
+    residents = {r.id: r for r in built.residents}
+    for visit in inside:
+        assert local_day(visit.arrived_at) == TODAY and visit.signed_out_by is None
+        assert residents[visit.resident_id].moved_out_on is None
+
+
+def test_zero_to_three_visitors_are_in_the_building_in_the_afternoon(tmp_path: Path) -> None:
+    when = datetime.combine(TODAY, time(16, 30), tzinfo=LOCAL_TZ)
+    counts = set()
+    for seed in range(1, 4):
+        path = tmp_path / f"{seed}.db"
+        result = build(path, places=8, years=1, seed=seed, now=when)
+        counts.add(result.visitors_in_building)
+        db = open_database(path)
+        try:
+            with db.read() as session:
+                inside = list(session.scalars(select(Visit).where(
+                    Visit.left_at.is_(None), Visit.turned_away.is_(False))))
+        finally:
+            db.close()
+        assert len(inside) == result.visitors_in_building
+        assert all(v.arrived_at <= when and v.signed_out_by is None for v in inside)
+    assert counts <= {0, 1, 2, 3} and counts != {0}
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[demo.DemoResult,
+                                                                            Database]]:
+    path = tmp_path_factory.mktemp("demo2") / "demo.db"
+    result = build(path, places=PLACES, years=2, seed=5, now=NOW)
+    db = open_database(path)
+    yield result, db
+    db.close()
+
+
+def test_visitor_identity_is_erased_after_the_retention(two_years) -> None:
+    result, db = two_years
+    cutoff = NOW - relativedelta(months=12)
+    with db.read() as session:
+        visits = list(session.scalars(select(Visit)))
+        audit = list(session.scalars(select(AuditEntry).where(AuditEntry.entity == "visit")))
+    old = [v for v in visits if v.arrived_at < cutoff]
+    new = [v for v in visits if v.arrived_at >= cutoff]
+    assert old and new
+    assert result.visits_erased == len(old)
+    for visit in old:
+        assert (visit.visitor_name, visit.id_document_number, visit.relation,
+                visit.visitor_key, visit.turned_away_reason) == (None, None, None, None, None)
+        assert visit.identity_erased_at == NOW
+        assert visit.id_document_type is not None  # what kind of ID was shown is no identity
+        assert visit.resident_id is not None and visit.updated_at == NOW
+    assert any(v.turned_away for v in old) and any(v.turned_away for v in new)
+    for visit in new:
+        assert visit.visitor_name and visit.visitor_key and visit.identity_erased_at is None
+        assert bool(visit.turned_away_reason) == visit.turned_away
+    assert [a.action for a in audit] == ["erase"]
+    # The cleanup job finds nothing more to erase.
+    assert visitors.erase_expired_identities(db, now=NOW) == 0
+
+
+def test_two_years_of_register_keep_the_rules(two_years) -> None:
+    _result, db = two_years
+    with db.read() as session:
+        items = list(session.scalars(select(LostItem)))
+        records = list(session.scalars(select(LostItemDisposition)))
+    found = {i.id: i for i in items}
+    assert {i.found_on.year for i in items} == {TODAY.year - 2, TODAY.year - 1, TODAY.year}
+    assert len({i.number for i in items}) == len(items)
+    for record in records:
+        item = found[record.item_id]
+        if record.kind in ("destroyed", "charity"):
+            assert record.on >= item.retention_ends
+        if record.kind == "police":
+            assert record.on >= item.owner_search_ends
+    for item in items:
+        if item.origin == "vacated_room":
+            assert item.retention_ends == retention_ends(item.found_on, item.value_dkk,
+                                                         perishable=item.perishable)

@@ -145,7 +145,8 @@ class LostPropertyPage(QWidget):
         selected = self.selected_ids()
         try:
             self.items = lost_property.register(self.ctx.db, self.ctx.actor, RegisterFilter(
-                view=self.view.currentData(), text=self.filter_edit.text()), today=today)
+                view=self.view.currentData(), text=self.filter_edit.text()), today=today,
+                history=False)
         except DomainError as error:
             show_error(self, error)
             return
@@ -281,7 +282,8 @@ class LostPropertyPage(QWidget):
             show_error(self, DomainError(_(
                 "Choose items recorded as returned to their owner; record the return first.")))
             return
-        dialog = RecipientDialog(chosen[0], self)
+        dialog = RecipientDialog(lost_property.get_item(self.ctx.db, self.ctx.actor,
+                                                        chosen[0].id), self)
         if not dialog.exec():
             return
         db, actor, ids = self.ctx.db, self.ctx.actor, [i.id for i in chosen]
