@@ -48,6 +48,10 @@ class Permission(StrEnum):
     VIEW_LOST_PROPERTY = "view_lost_property"
     MANAGE_LOST_PROPERTY = "manage_lost_property"
     LOG_VISITORS = "log_visitors"
+    LOG_INCIDENTS = "log_incidents"
+    READ_ALL_INCIDENTS = "read_all_incidents"
+    VOID_INCIDENTS = "void_incidents"
+    VIEW_INCIDENT_TRENDS = "view_incident_trends"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -70,28 +74,36 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.VIEW_LOST_PROPERTY: N_("see the lost-property register"),
     Permission.MANAGE_LOST_PROPERTY: N_("log lost property and record what happened to it"),
     Permission.LOG_VISITORS: N_("sign visitors in and out and see the visitor log"),
+    Permission.LOG_INCIDENTS: N_("log incidents and record their reports"),
+    Permission.READ_ALL_INCIDENTS: N_("read every incident"),
+    Permission.VOID_INCIDENTS: N_("void an incident"),
+    Permission.VIEW_INCIDENT_TRENDS: N_("see incident patterns and trends"),
 }
 
 P = Permission
 # Everyone on a shift takes rounds and acts on a missing child, night staff included.
-_ON_SHIFT = frozenset({P.TAKE_ROUNDS, P.HANDLE_MISSING, P.LOG_VISITORS, P.VIEW_LOST_PROPERTY})
+_ON_SHIFT = frozenset({P.TAKE_ROUNDS, P.HANDLE_MISSING, P.LOG_VISITORS, P.VIEW_LOST_PROPERTY,
+                       P.LOG_INCIDENTS})
+# Staff on the duty roles read every incident; contact persons read those of their residents.
+_ON_DUTY = frozenset({P.READ_ALL_INCIDENTS})
 # The reception desk keeps the lost-property register; at night the night staff do.
 _DESK = frozenset({P.MANAGE_LOST_PROPERTY})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Reception registers arrivals and keeps rooms and the register's basic facts right.
     Role.RECEPTION: frozenset({P.VIEW_RESIDENTS, P.REGISTER_ARRIVAL, P.EDIT_RESIDENT,
                                P.CHANGE_ROOM, P.PRINT_RECORD_SHEET, P.MANAGE_LEAVE})
-    | _ON_SHIFT | _DESK,
+    | _ON_SHIFT | _DESK | _ON_DUTY,
     # Contact persons keep the representative informed, so they may correct the details.
     Role.CONTACT_PERSON: frozenset({P.VIEW_RESIDENTS, P.EDIT_RESIDENT, P.EDIT_REPRESENTATIVE,
                                     P.PRINT_RECORD_SHEET, P.MANAGE_LEAVE}) | _ON_SHIFT,
     # Night staff are often alone: they see who lives here and change nothing in the register,
     # but take the night round and act on a missing child.
-    Role.NIGHT_STAFF: frozenset({P.VIEW_RESIDENTS}) | _ON_SHIFT | _DESK,
+    Role.NIGHT_STAFF: frozenset({P.VIEW_RESIDENTS}) | _ON_SHIFT | _DESK | _ON_DUTY,
     Role.SOCIAL_COORDINATOR: frozenset({P.VIEW_RESIDENTS, P.REGISTER_ARRIVAL, P.EDIT_RESIDENT,
                                         P.EDIT_REPRESENTATIVE, P.CHANGE_ROOM, P.MOVE_OUT,
                                         P.ASSIGN_CONTACT_PERSONS, P.PRINT_RECORD_SHEET,
-                                        P.MANAGE_LEAVE}) | _ON_SHIFT | _DESK,
+                                        P.MANAGE_LEAVE, P.VIEW_INCIDENT_TRENDS})
+    | _ON_SHIFT | _DESK | _ON_DUTY,
     Role.CENTRE_LEADER: frozenset(Permission),
     Role.ADMINISTRATOR: frozenset({P.VIEW_RESIDENTS, P.MANAGE_ROOMS, P.MANAGE_STAFF,
                                    P.VIEW_AUDIT, P.CONFIGURE_CENTRE}),

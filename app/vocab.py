@@ -64,3 +64,34 @@ ID_DOCUMENT_LABELS = {"passport": N_("Passport"), "national_id": N_("National ID
                       "residence_card": N_("Residence card"), "health_card": N_("Health card"),
                       "staff_card": N_("Staff/professional card"), "other": N_("Other document"),
                       "none": N_("No ID shown")}
+INCIDENT_KIND_LABELS = {
+    "violence": N_("Violence"), "threats": N_("Threats"), "sexual_offence": N_("Sexual offence"),
+    "vandalism": N_("Vandalism"), "theft": N_("Theft"), "arson": N_("Arson/fire"),
+    "self_harm": N_("Serious self-harm"), "radicalisation": N_("Radicalisation concern"),
+    "harassment": N_("Harassment (race, religion, gender …)"),
+    "serious_conflict": N_("Serious conflict"),
+    "damage_to_property": N_("Damage to others' property"),
+    "physical_guidance": N_("Physical guidance"), "restraint": N_("Short restraint/holding"),
+    "removal": N_("Restraint/removal to another room"),
+    "bring_back": N_("Bringing back a runaway"), "search_person": N_("Search of person"),
+    "search_room": N_("Search of room"), "confiscation": N_("Items taken into safekeeping"),
+    "drug_test": N_("Drug test"), "refused_tasks": N_("Refused required tasks"),
+    "refused_move_order": N_("Refused a move order"),
+    "allowance_reduction": N_("Allowance reduced/withheld"), "other": N_("Other"),
+}
+INCIDENT_REPORT_LABELS = {
+    "police": N_("Report to the police"), "IN8": N_("IN8 to the Agency"),
+    "IN9": N_("IN9 to the Agency"), "IN10": N_("IN10 to the Agency (use of force)"),
+    "IN12": N_("IN12 to the Agency (allowance)"), "PET": N_("Report to PET"),
+    "minor_informed": N_("Minor told about the report and heard"),
+    "representative_informed": N_("Personal representative informed"),
+    "municipality_notification": N_("Notification to the municipality"),
+    "agency_booking": N_("Agency's booking team contacted"),
+}
+RESIDENT_ROLE_LABELS = {"affected": N_("Affected"), "causing": N_("Causing"),
+                        "witness": N_("Witness")}
+IMMEDIATE_ACTION_LABELS = {"first_aid": N_("First aid"), "ambulance": N_("Ambulance called"),
+                           "police_called": N_("Police called"),
+                           "fire_service": N_("Fire service called"),
+                           "emergency_doctor": N_("Emergency doctor (1813)"),
+                           "separated": N_("Residents separated"), "other": N_("Other")}

@@ -4,9 +4,12 @@ from app.models.attendance import AttendanceMark, AttendanceRound, Leave, Missin
 from app.models.audit import AuditEntry
 from app.models.base import Base, Synced, UTCDateTime
 from app.models.centre import Centre, LocalSetting
+from app.models.incidents import (ConfiscatedItem, Incident, IncidentReport, IncidentResident,
+                                  IncidentStaff, IncidentVersion, UseOfForce)
 from app.models.reception import LostItem, LostItemDisposition, Visit
 from app.models.residents import Bed, BedAssignment, ContactAssignment, Draft, Resident, Room
 from app.models.staff import Staff
 
-__all__ = ["AttendanceMark", "AttendanceRound", "AuditEntry", "Base", "Bed", "BedAssignment", "Centre", "ContactAssignment", "Draft",
-           "Leave", "LocalSetting", "LostItem", "LostItemDisposition", "MissingCase", "MissingReport", "Resident", "Room", "Staff", "Synced", "UTCDateTime", "Visit"]
+__all__ = ["AttendanceMark", "AttendanceRound", "AuditEntry", "Base", "Bed", "BedAssignment", "Centre", "ConfiscatedItem", "ContactAssignment", "Draft", "Incident", "IncidentReport", "IncidentResident", "IncidentStaff",
+           "IncidentVersion",
+           "Leave", "LocalSetting", "LostItem", "LostItemDisposition", "MissingCase", "MissingReport", "Resident", "Room", "Staff", "Synced", "UseOfForce", "UTCDateTime", "Visit"]

@@ -18,12 +18,13 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.formatting import LOCAL_TZ, format_date, format_datetime, to_local
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models import ContactAssignment, Resident
 from app.models.residents import CONTACT_PRIMARY, CONTACT_SECONDARY
 from app.rules.residents import ADULT_AGE
 from app.rules.rounds import ROUND_GRACE
-from app.vocab import MISSING_REPORT_LABELS, ROUND_SLOT_LABELS, label
+from app.vocab import (INCIDENT_REPORT_LABELS, MISSING_REPORT_LABELS, ROUND_SLOT_LABELS,
+                       label)
 
 # Most urgent first.
 SEVERITIES = ("overdue", "due", "upcoming", "info")
@@ -39,12 +40,14 @@ DUTY_TITLES: dict[str, str] = {
                               "destroy it or give it to charity"),
     "lost_item_search": N_("Lost property {number} ({description}): owner not found by "
                            "{date}, hand it to the police"),
+    "incident_report": N_("Incident {number}: {incident_report} – not done, {age} old"),
     "round_due": N_("{round} due now: {marked} of {expected} marked"),
     "round_incomplete": N_("{round} not complete: {marked} of {expected} marked"),
 }
 # Params stored as codes, shown as translated labels.
 PARAM_VOCAB: dict[str, dict[str, str]] = {"report": MISSING_REPORT_LABELS,
-                                          "round": ROUND_SLOT_LABELS}
+                                          "round": ROUND_SLOT_LABELS,
+                                          "incident_report": INCIDENT_REPORT_LABELS}
 
 #: How long before an 18th birthday it appears on the Today page.
 ADULT_BIRTHDAY_NOTICE = timedelta(days=60)
@@ -180,9 +183,30 @@ def lost_property_duties(session: Session, at: datetime) -> Iterable[Duty]:
                            "date": deadline, "item_id": str(item.id)})
 
 
-DUTY_PROVIDERS: list[DutyProvider] = [missing_case_duties, round_duties, contact_person_duties,
-                                      representative_duties, adult_birthday_duties,
-                                      lost_property_duties]
+def _age(span: timedelta) -> str:
+    hours = int(span.total_seconds() // 3600)
+    if hours < 48:
+        return ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+    return ngettext("{count} day", "{count} days", hours // 24).format(count=hours // 24)
+
+
+def incident_report_duties(session: Session, at: datetime) -> Iterable[Duty]:
+    """Every report an incident still needs, on every PC for every shift until done, with
+    its age (domain-rules §4: without undue delay). Overdue from the next morning."""
+    from app.services.incidents import outstanding_reports
+
+    for report in outstanding_reports(session):
+        age = at - report.reported_at
+        severity = "overdue" if age >= timedelta(hours=12) else "due"
+        yield Duty("incident_report", severity, report.reported_at,
+                   params={"number": report.number, "incident_report": report.code,
+                           "age": _age(max(age, timedelta(0))),
+                           "incident_id": str(report.incident_id)})
+
+
+DUTY_PROVIDERS: list[DutyProvider] = [missing_case_duties, round_duties, incident_report_duties,
+                                      contact_person_duties, representative_duties,
+                                      adult_birthday_duties, lost_property_duties]
 
 
 def due_duties(session: Session, at: datetime) -> list[Duty]:
