@@ -23,6 +23,7 @@ class Changes:
     attendance: bool = False
     lost_property: bool = False
     visitors: bool = False
+    incidents: bool = False
     audit: bool = True
 
 

@@ -37,9 +37,7 @@ AREAS: list[tuple[str, str, str | None]] = [
     ("notes", N_("Notes & plans"), N_(
         "Shift observations, development plans, social reports and the handover form are not "
         "available in this version yet.")),
-    ("incidents", N_("Incidents"), N_(
-        "The incident log and the IN8, IN9, IN10 and IN12 reports are not available in this "
-        "version yet. Report incidents on the Agency's forms as before.")),
+    ("incidents", N_("Incidents"), None),
     ("lost_property", N_("Lost property"), None),
     ("visitors", N_("Visitors"), None),
     ("sync", N_("Sync"), N_(
@@ -147,6 +145,9 @@ class MainWindow(QMainWindow):
                                     "action_take_round"))
         menu.addAction(self._action(_("Missing residents"), lambda: self._rounds_tab("missing")))
         menu.addAction(self._action(_("Approved leave"), lambda: self._rounds_tab("leave")))
+        menu.addSeparator()
+        menu.addAction(self._action(_("Log an incident…"), self.new_incident, "Ctrl+I",
+                                    "action_new_incident"))
 
         menu = self.menuBar().addMenu(_("&Go"))
         for number, (key, text, _explanation) in enumerate(AREAS, start=1):
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.findChild(QAction, "action_go_residents"))
         toolbar.addAction(self.findChild(QAction, "action_new_arrival"))
         toolbar.addAction(self.findChild(QAction, "action_take_round"))
+        toolbar.addAction(self.findChild(QAction, "action_new_incident"))
         toolbar.addSeparator()
         toolbar.addAction(self.findChild(QAction, "action_lock"))
         self.addToolBar(toolbar)
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
             page.open_case.connect(self.open_case)
             page.open_rounds.connect(lambda: self.go("rounds"))
             page.open_lost_item.connect(self.open_lost_item)
+            page.open_incident.connect(self.open_incident)
             return page
         if key == "residents":
             from ui.residents.page import ResidentsPage
@@ -204,6 +207,12 @@ class MainWindow(QMainWindow):
             from ui.rounds.page import RoundsPage
 
             return RoundsPage(self.ctx)
+        if key == "incidents":
+            if not self.ctx.can(Permission.LOG_INCIDENTS):
+                return NotYetPage(_("Incidents"), _("Your role does not log incidents."))
+            from ui.incidents.page import IncidentsPage
+
+            return IncidentsPage(self.ctx)
         if key == "lost_property":
             if not self.ctx.can(Permission.VIEW_LOST_PROPERTY):
                 return NotYetPage(_("Lost property"), _(
@@ -269,6 +278,16 @@ class MainWindow(QMainWindow):
         from ui.rounds.missing_dialogs import MissingCaseDialog
 
         MissingCaseDialog(self.ctx, case_id, self).exec()
+
+    def open_incident(self, incident_id: uuid.UUID) -> None:
+        page = self.go("incidents")
+        if hasattr(page, "show_incident"):
+            page.show_incident(incident_id)
+
+    def new_incident(self) -> None:
+        if self.locked or not self.ctx.can(Permission.LOG_INCIDENTS):
+            return
+        self.go("incidents").new_incident()
 
     def open_lost_item(self, item_id: uuid.UUID) -> None:
         page = self.go("lost_property")
@@ -380,6 +399,7 @@ class MainWindow(QMainWindow):
         lines = [_("Ctrl+F  find a resident"), _("Ctrl+N  new arrival"),
                  _("Ctrl+E  correct the chosen resident"), _("Ctrl+P  print the record sheet"),
                  _("Ctrl+R  take the current attendance round"),
+                 _("Ctrl+I  log an incident"),
                  _("Alt+1 … Alt+9  go to an area"), _("Ctrl+L  lock the screen"),
                  _("Ctrl+Shift+U  switch user"), _("F5  refresh")]
         QMessageBox.information(self, _("Keyboard shortcuts"), "\n".join(lines))

@@ -84,6 +84,7 @@ class TodayPage(QWidget):
     open_case = Signal(object)  # uuid.UUID of a missing case
     open_rounds = Signal()
     open_lost_item = Signal(object)  # uuid.UUID of a lost-property item
+    open_incident = Signal(object)  # uuid.UUID of an incident
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,8 +98,8 @@ class TodayPage(QWidget):
         self.tree.setHeaderLabels([_("Urgency"), _("Deadline"), _("What to do")])
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.itemActivated.connect(self._activated)
-        note = QLabel(_("Incident reports and plan reviews will appear here as those areas are "
-                        "added."))
+        note = QLabel(_("Plan reviews and handover deadlines will appear here when the contact "
+                        "persons' area is added."))
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         self.banners = QVBoxLayout()
@@ -126,7 +127,8 @@ class TodayPage(QWidget):
         self.refresh()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.residents or changes.staff or changes.attendance or changes.lost_property:
+        if (changes.residents or changes.staff or changes.attendance or changes.lost_property
+                or changes.incidents):
             self.refresh()
 
     def _tick(self) -> None:
@@ -150,6 +152,7 @@ class TodayPage(QWidget):
             item.setData(1, Qt.ItemDataRole.UserRole, duty.params.get("case_id") or (
                 "rounds" if duty.kind.startswith("round_") else ""))
             item.setData(2, Qt.ItemDataRole.UserRole, duty.params.get("item_id") or "")
+            item.setData(0, Qt.ItemDataRole.UserRole + 1, duty.params.get("incident_id") or "")
             colour = SEVERITY_COLOURS.get(duty.severity)
             if colour:
                 for column in range(3):
@@ -199,6 +202,10 @@ class TodayPage(QWidget):
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         target = item.data(1, Qt.ItemDataRole.UserRole)
+        incident = item.data(0, Qt.ItemDataRole.UserRole + 1)
+        if incident:
+            self.open_incident.emit(uuid.UUID(incident))
+            return
         lost_item = item.data(2, Qt.ItemDataRole.UserRole)
         if lost_item:
             self.open_lost_item.emit(uuid.UUID(lost_item))
