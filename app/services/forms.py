@@ -10,13 +10,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import or_, select
+
 from app.db import Database
 from app.errors import DomainError, ValidationError
-from app.formatting import format_date, local_today, utcnow
+from app.formatting import format_date, local_today, to_local, utcnow
 from app.i18n import _
+from app.models import Bed, BedAssignment, Resident, Room
 from app.models.reception import DISPOSITION_POLICE, DISPOSITION_RETURNED
 from app.permissions import Permission, require
-from app.services import attendance, audit, centre, lost_property, missing, residents, visitors
+from app.services import (attendance, audit, centre, incidents, lost_property, missing,
+                          residents, visitors)
 from app.services.lost_property import ItemView, RegisterFilter
 from app.unit_of_work import Actor, audit_entry
 
@@ -227,4 +231,74 @@ def visitors_in_building_pdf(db: Database, actor: Actor) -> bytes:
                                       printed_by=_printed_by(actor))
     _record_prints(db, actor, "visit", [None], "visitors in the building",
                    {"count": len(visits)})
+    return pdf
+
+
+# --- incidents: the Agency's report forms ---------------------------------------------------------
+
+#: The report forms Centre Desk prints from an incident (domain-rules §4).
+INCIDENT_FORM_CODES = ("IN8", "IN9", "IN10", "IN12")
+
+
+def _involved_residents(db: Database, detail: incidents.IncidentDetail) -> dict:
+    """The details the forms print about each resident involved, by resident id: date of
+    birth, name in own script, nationality, the room on the day it happened, the personal
+    representative. Whoever may read the incident may see these on its forms."""
+    from app.forms.incident_reports import InvolvedResident
+
+    ids = {rid for rid, _name, _person_id, _role in detail.residents}
+    ids |= {force.resident_id for force in detail.uses_of_force}
+    if not ids:
+        return {}
+    day = to_local(detail.happened_at).date()
+    with db.read() as session:
+        rooms = dict(session.execute(
+            select(BedAssignment.resident_id, Room.name)
+            .join(Bed, Bed.id == BedAssignment.bed_id).join(Room, Room.id == Bed.room_id)
+            .where(BedAssignment.resident_id.in_(ids), BedAssignment.deleted_at.is_(None),
+                   BedAssignment.started_on <= day,
+                   or_(BedAssignment.ended_on.is_(None), BedAssignment.ended_on >= day))
+            .order_by(BedAssignment.started_on)).all())
+        people = {}
+        for resident in session.scalars(select(Resident).where(Resident.id.in_(ids))):
+            people[resident.id] = InvolvedResident(
+                id=resident.id, name=f"{resident.given_names} {resident.family_name}",
+                person_id=resident.person_id, date_of_birth=resident.date_of_birth,
+                name_in_own_script=resident.name_in_own_script,
+                nationality=resident.nationality or None, age_disputed=resident.age_disputed,
+                room=rooms.get(resident.id), representative=resident.representative_name)
+        return people
+
+
+def incident_form_pdf(db: Database, actor: Actor, incident_id: uuid.UUID, code: str) -> bytes:
+    """Form ``code`` (IN8, IN9, IN10 or IN12) of an incident as PDF bytes, for preview,
+    printing or e-mailing to the Agency; the print is audited with the version printed.
+
+    Only for those who may read the incident (``incidents.get_incident`` refuses the
+    others), and only a form on the incident's reports checklist: add the report to the
+    incident first if the rule did not ask for it.
+    """
+    require(actor, Permission.LOG_INCIDENTS)
+    if code not in INCIDENT_FORM_CODES:
+        raise DomainError(_("{code} is not a report form Centre Desk prints; the forms are "
+                            "{forms}.").format(code=code, forms=", ".join(INCIDENT_FORM_CODES)))
+    detail = incidents.get_incident(db, actor, incident_id)
+    on_checklist = [r.code for r in detail.reports if r.code in INCIDENT_FORM_CODES]
+    if code not in on_checklist:
+        if on_checklist:
+            raise DomainError(_("Incident {number} does not call for form {code}; its forms "
+                                "are {forms}. Add {code} to the incident's reports first if "
+                                "it is needed.").format(number=detail.number, code=code,
+                                                        forms=", ".join(on_checklist)))
+        raise DomainError(_("Incident {number} does not call for form {code}; it needs no "
+                            "report form. Add {code} to the incident's reports first if it "
+                            "is needed.").format(number=detail.number, code=code))
+    people = _involved_residents(db, detail)
+    centre_view = centre.get_centre(db)
+    from app.forms.incident_reports import render_incident_form
+
+    pdf = render_incident_form(code, centre_view, detail, people, printed_at=utcnow(),
+                               printed_by=_printed_by(actor))
+    _record_prints(db, actor, "incident", [detail.id], f"{code} form",
+                   {"code": code, "version": detail.version})
     return pdf

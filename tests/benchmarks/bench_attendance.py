@@ -78,7 +78,7 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    from app.db import Database
+    from app.db import open_database
     from app.formatting import utcnow
     from app.models import AttendanceMark, AttendanceRound, Resident
     from app.queries.due import due_duties
@@ -87,7 +87,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-attendance-")) / "demo.db"
     shutil.copy(args.db, work)
-    db = Database(str(work))
+    db = open_database(str(work))  # a cached database from an older schema is upgraded
     try:
         actor = auth.login(db, "reception1", PASSWORD)
         with db.read() as session:

@@ -207,6 +207,8 @@ class LostPropertyPage(QWidget):
         if full.owner_search_ends:
             lines.append(_("Owner search until {date}").format(
                 date=format_date(full.owner_search_ends)))
+        lines.append("<i>" + _("Photo: none – photos of items are not supported in this version "
+                               "yet; describe colour, brand and marks.") + "</i>")
         lines.append("<br><b>" + _("What happened") + "</b>")
         if not full.history:
             lines.append(_("Nothing yet: the item is kept."))
