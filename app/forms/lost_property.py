@@ -605,11 +605,12 @@ def _item_cell(item: ItemView, styles: dict[str, ParagraphStyle],
 
 def receipt_statement(count: int, recipient_name: str, recipient_person_id: str,
                       centre_name: str, on: date) -> str:
-    return ngettext(
-        "I, {name} (person ID {person_id}), have today, {date}, got back the item listed "
-        "above from {centre}. It is mine.",
+    # Two sentences, not a plural form: the one-item sentence has no number in it.
+    text = _("I, {name} (person ID {person_id}), have today, {date}, got back the item listed "
+             "above from {centre}. It is mine.") if count == 1 else _(
         "I, {name} (person ID {person_id}), have today, {date}, got back the {count} items "
-        "listed above from {centre}. They are mine.", count).format(
+        "listed above from {centre}. They are mine.")
+    return text.format(
             name=recipient_name, person_id=recipient_person_id, date=format_date(on, "long"),
             centre=centre_name, count=count)
 
@@ -704,11 +705,11 @@ def render_police_handover(centre: CentreHeader, items: Sequence[ItemView], *,
             right=(4,), total=total,
             extra=[("LINEBEFORE", (5, 1), (5, -2), 0.3, RULE),
                    ("BOTTOMPADDING", (0, 1), (-1, -2), 8)])
-        statement = ngettext(
+        statement = (_(
             "The police received the item listed above from {centre} on {date}: found at the "
-            "centre, owner not found.",
+            "centre, owner not found.") if len(items) == 1 else _(
             "The police received the {count} items listed above from {centre} on {date}: "
-            "found at the centre, owners not found.", len(items)).format(
+            "found at the centre, owners not found.")).format(
                 count=len(items), centre=centre.name, date=format_date(handed_over_on, "long"))
         return [
             Fields([(_("Handed over by"), handed_over_by),

@@ -169,6 +169,9 @@ class LostPropertyPage(QWidget):
                 self.tree.setCurrentItem(row)
         for column in (0, 1, 2, 3, 5, 6, 7, 8):
             self.tree.resizeColumnToContents(column)
+        # Several person IDs or a long storage label must not push the deadline out of view.
+        for column, widest in ((2, 160), (3, 150), (7, 150)):
+            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), widest))
         self.count_label.setText(_("{count} items").format(count=len(self.items)))
         self._show_detail()
 

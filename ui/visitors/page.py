@@ -217,7 +217,7 @@ class VisitorsPage(QWidget):
             item = QTreeWidgetItem(_visit_row(visit))
             item.setData(0, Qt.ItemDataRole.UserRole, str(visit.id))
             tree.addTopLevelItem(item)
-        for column in (0, 2, 3, 5, 6, 7):
+        for column in (0, 2, 3, 4, 5, 6, 7):
             tree.resizeColumnToContents(column)
 
     def refresh(self) -> None:
