@@ -412,13 +412,10 @@ class IncidentsPage(QWidget):
         self.tabs.addTab(self.log, _("Incident log"))
         self.trends = None
         if ctx.can(Permission.VIEW_INCIDENT_TRENDS):
-            try:
-                from ui.incidents.trends import TrendsView
-            except ImportError:  # pragma: no cover - the trends view ships with this package
-                TrendsView = None  # noqa: N806
-            if TrendsView is not None:
-                self.trends = TrendsView(ctx)
-                self.tabs.addTab(self.trends, _("Patterns and trends"))
+            from ui.incidents.trends import TrendsView
+
+            self.trends = TrendsView(ctx)
+            self.tabs.addTab(self.trends, _("Patterns and trends"))
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Incidents")))
         layout.addWidget(self.tabs, 1)
