@@ -43,6 +43,22 @@ How it is built — the timeline:
    then, signed in and out by the staff on shift, a few turned away, 0–3 in the building
    now. After writing, ``visitors.erase_expired_identities`` erases the identity of visits
    older than the centre's retention, as the daily cleanup would have.
+3d. ``_plan_incidents``, a pass after the reception (it needs the missing cases and leave):
+   the incident log as ``services.incidents`` would have written it. A few a week; per
+   resident far more in the street-oriented section (violence, threats, theft, vandalism,
+   searches with drugs confiscated); some self-harm, serious conflicts and refused tasks,
+   rarely radicalisation or harassment; more in the evening, at night and at weekends; a
+   propensity per resident brings the same few back again and again (``SCENARIOS``,
+   ``PROPENSITY``). The residents were at home then (not on leave, not missing), except a
+   missing minor whom staff bring back (bring_back, just before the case closes). The
+   reporter was on shift when it was noticed (the night staff at night). The checklist is
+   ``required_reports`` (now and then a report staff add), done by the staff on duty within
+   hours or the next morning (the police with a journal number), a few still waiting now,
+   some overdue (``_incidents_for_today``); the minor is told and gives a view or declines a
+   day or two later (``record_statement``); confiscated items go to the police or back. A few
+   are corrected (version 1 kept and the parts written again, as ``correct_incident`` does),
+   and now and then one logged twice is voided by the leader. Numbers "YYYY-NNNN" count per
+   year it happened, in the order logged.
 4. ``_write``: the simulated objects become rows, inserted in batches with SQLAlchemy
    Core inside one ``db.unit(SYSTEM, audit=False)``. Core inserts bypass the unit of
    work's hook, so ``_synced`` fills the sync columns here; one summary audit entry says
@@ -65,7 +81,7 @@ import threading
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -82,7 +98,13 @@ from app.models import (
     Bed,
     BedAssignment,
     Centre,
+    ConfiscatedItem,
     ContactAssignment,
+    Incident,
+    IncidentReport,
+    IncidentResident,
+    IncidentStaff,
+    IncidentVersion,
     Leave,
     LostItem,
     LostItemDisposition,
@@ -91,6 +113,7 @@ from app.models import (
     Resident,
     Room,
     Staff,
+    UseOfForce,
     Visit,
 )
 from app.models.attendance import MISSING_REPORT_KINDS
@@ -125,13 +148,21 @@ from app.rules.absence import (
     report_due,
 )
 from app.rules.lost_property import HIGH_VALUE_DKK, owner_search_ends, retention_ends
-from app.rules.residents import ADULT_AGE, age_on
+from app.rules.reports import required_reports
+from app.rules.residents import ADULT_AGE, age_on, is_minor_on
 from app.rules.rounds import DEFAULT_ROUND_TIMES, ROUND_SLOTS, parse_round_times, planned_at
 from app.services import visitors
 from app.services.centre import initialise_centre
+from app.services.incidents import (
+    EXTRA_REPORT_CODES,
+    ConfiscatedView,
+    ForceView,
+    IncidentDetail,
+    ReportLine,
+)
 from app.services.lost_property import OCCUPANT_LOOKBACK_DAYS
 from app.services.visitors import visitor_key
-from app.unit_of_work import SYSTEM, audit_entry
+from app.unit_of_work import SYSTEM, audit_entry, jsonable
 
 CENTRE_NAME = "Børnecenter Sandholm"
 CENTRE_CODE = "SANDHOLM"
@@ -192,6 +223,13 @@ class DemoResult:
     visits_turned_away: int = 0
     visitors_in_building: int = 0
     visits_erased: int = 0
+    incidents: int = 0
+    incidents_street: int = 0
+    uses_of_force: int = 0
+    incident_reports: int = 0
+    incident_reports_open: int = 0
+    incidents_corrected: int = 0
+    incidents_voided: int = 0
 
     @property
     def residents(self) -> int:
@@ -633,6 +671,8 @@ class _Demo:
     items: list[_Item] = field(default_factory=list)
     visits: list[_Visit] = field(default_factory=list)
     visits_erased: int = 0
+    # Incidents (``_plan_incidents``), in the order they were logged.
+    incidents: list[_Incident] = field(default_factory=list)
 
     @property
     def beds(self) -> list[_Bed]:
@@ -2477,6 +2517,1588 @@ def _reception_rows(demo: _Demo,
     return [(LostItem, items), (LostItemDisposition, dispositions), (Visit, visits)]
 
 
+# --- 3d. incidents: the incident log, use of force and the reports checklist ---------
+
+#: Incidents a resident is the main person of (the one causing it or affected), per day of
+#: stay, by section (street-oriented: True), before the resident's own propensity.
+INCIDENTS_PER_DAY = {False: 1 / 260, True: 1 / 50}
+#: A resident's propensity, (share of residents, factor): the same few are involved again
+#: and again (the trend view shows repeated involvement).
+PROPENSITY = {False: ((0.75, 0.3), (0.2, 1.5), (0.05, 8.0)),
+              True: ((0.4, 0.25), (0.4, 1.0), (0.2, 3.5))}
+#: When incidents happen (local hour 0–23): mostly in the evening and at night.
+HOUR_WEIGHTS = {
+    "evening": (7, 6, 5, 3, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 5, 6, 8, 9, 10, 11, 12, 11, 9),
+    "night": (8, 8, 7, 6, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 8, 9),
+    "day": (0, 0, 0, 0, 0, 0, 0, 0, 2, 4, 4, 4, 3, 4, 4, 3, 2, 0, 0, 0, 0, 0, 0, 0),
+}
+#: Monday … Sunday: more at weekends.
+WEEKDAY_WEIGHTS = (0.9, 0.8, 0.8, 0.9, 1.4, 1.7, 1.2)
+#: Share of incidents corrected after submission (a version is kept), and logged twice by
+#: mistake (the leader voids the copy).
+CORRECTED_INCIDENTS = 0.03
+DUPLICATED_INCIDENTS = 0.005
+#: Share of reports to the Agency made a day or more later than usual.
+LATE_INCIDENT_REPORTS = 0.05
+#: Share of uses of force where the minor declines to give a view.
+STATEMENT_DECLINED = 0.22
+#: Reports the Today page counts as overdue after this long (``app.queries.due``).
+_OVERDUE_AFTER = timedelta(hours=12)
+
+_CENTRE_MUNICIPALITY = "Allerød Kommune"
+_LANGUAGES_DA = {"Dari": "dari", "Pashto": "pashto", "Arabic": "arabisk",
+                 "Kurdish (Kurmanji)": "kurmanji", "Kurdish (Sorani)": "sorani",
+                 "Tigrinya": "tigrinya", "Somali": "somali", "Tamazight": "tamazight",
+                 "French": "fransk", "Spanish": "spansk", "Farsi": "farsi",
+                 "Ukrainian": "ukrainsk", "Russian": "russisk", "Vietnamese": "vietnamesisk",
+                 "English": "engelsk"}
+_COMMON_INCIDENT_PLACES = ("Kantinen", "Fællesrummet", "Opholdsstuen", "Fælleskøkkenet",
+                           "Gården", "Fodboldbanen", "Computerrummet", "Vaskerummet",
+                           "Foran receptionen", "Indgangen", "Ved cykelskuret")
+_STREET_PLACES = ("Afdeling B, gangen", "Afdeling B, fællesrummet", "Afdeling B, køkkenet")
+_TOWN_PLACES = ("Allerød Station", "Hillerød Station", "Slotsarkaderne i Hillerød",
+                "Nørreport Station", "Lillerød Centret")
+#: Where a description says it happened (checked in this order) is where it happened.
+_PLACE_HINTS = (("i køkkenet", "Fælleskøkkenet"), ("kantinen", "Kantinen"),
+                ("døren til personalerummet", "Foran personalerummet"),
+                ("ved cykelskuret", "Ved cykelskuret"), ("ved indgangen", "Indgangen"),
+                ("fra byen", "Indgangen"), ("i fællesrummet", "Fællesrummet"),
+                ("på toilettet", "Toilettet ved fællesrummet"),
+                ("ved receptionen", "Foran receptionen"), ("i opholdsstuen", "Opholdsstuen"),
+                ("på gangen", "Gangen"))
+_KEPT_WHERE = ("Aflåst skab i personalerummet", "Pengeskabet på kontoret",
+               "Aflåst skuffe i receptionen")
+_INJURIES = ("Ingen synlige skader.", "Rødme på håndleddene; tilset af personalet.",
+             "Lille skramme på albuen; renset.",
+             "Klagede over ondt i skulderen; tilset af lægen dagen efter.")
+
+_FIGHT_TOPICS = ("vasketiden", "PlayStation", "en oplader", "høj musik om natten",
+                 "en fodboldkamp", "penge, {b} skyldte", "hvem der skulle lave mad først",
+                 "pladsen i sofaen", "en kommentar om {b_s} familie", "en cigaret")
+_FIGHT_TEXTS = (
+    ("{a} og {b} kom op at slås efter et skænderi om {topic}. {a} slog {b} i ansigtet flere "
+     "gange."),
+    "{a} skubbede {b} ind i væggen og slog med knytnæve. Skænderiet handlede om {topic}.",
+    "Et skænderi mellem {a} og {b} om {topic} endte med, at {a} sparkede {b} i benet og maven.",
+    ("{a} angreb {b} i køen i kantinen og slog {b} i baghovedet. Ifølge {a} havde {b} talt "
+     "grimt om {a_s} familie."),
+    "{a} kastede en stol efter {b} under et skænderi om {topic} og ramte {b} på armen.",
+    "{a} og {b} kom i slagsmål. Det startede som et skænderi om {topic}.",
+)
+_FIGHT_AFTER = {
+    "separated": ("Personalet skilte dem ad og talte med dem hver for sig.",
+                  "To medarbejdere fik dem skilt ad; de faldt til ro efter en halv time."),
+    "first_aid": ("{b} fik en kold klud og is på kinden; hævelse, ingen andre skader.",
+                  "{b} blødte fra næsen; renset og tilset af personalet."),
+    "ambulance": ("{b} blev kørt på skadestuen i Hillerød og kom hjem samme nat.",),
+    "police_called": ("Politiet kom og talte med begge; {b} ønsker at anmelde volden.",
+                      "Politiet blev tilkaldt og tog imod anmeldelsen på stedet."),
+}
+_THREAT_WISHES = ("ekstra lommepenge", "at overnatte hos en ven i København", "en ny telefon",
+                  "at flytte til et andet værelse", "at få sin telefon tilbage",
+                  "at låne centrets PlayStation efter kl. 23")
+_THREATS_STAFF = (
+    "{a} blev vred over et afslag på {wish} og truede medarbejderen: »Jeg ved, hvor du bor.«",
+    "{a} truede med at slå personalet, da {pron} blev bedt om at skrue ned for musikken.",
+    "{a} råbte trusler mod nattevagten og slog i døren til personalerummet.",
+    ("{a} truede en medarbejder med en saks i køkkenet, da {pron} fik afslag på {wish}. Lagde "
+     "saksen fra sig efter kort tid."),
+    ("{a} sagde til medarbejderen, at {pron} ville »finde hende efter arbejde«, efter et afslag "
+     "på {wish}."),
+)
+_THREATS_RESIDENT = (
+    "{a} truede {b} på livet efter et skænderi om {topic}.",
+    "{a} har skrevet truende beskeder til {b} på Snapchat og truet med at stikke {b} ned.",
+    "{a} truede {b} til at udlevere sin telefon og sine lommepenge.",
+    "{b} fortæller, at {a} har truet med tæsk, hvis {b} siger noget til personalet.",
+)
+_STOLEN = (("sin mobiltelefon", "Mobiltelefon (Samsung) tilhørende {b}"),
+           ("sine AirPods", "AirPods i etui tilhørende {b}"),
+           ("300 kr. fra sin pung", "Kontanter, 300 kr."),
+           ("sin dunjakke", "Sort dunjakke tilhørende {b}"),
+           ("sine sneakers", "Nike-sneakers str. 42 tilhørende {b}"),
+           ("sin powerbank", "Powerbank tilhørende {b}"))
+_THEFT_TEXTS = (
+    ("{b} meldte {thing} stjålet fra værelset. {a} blev set gå ind på værelset, mens {b} var i "
+     "bad."),
+    "{b} har fået stjålet {thing} fra sit skab. {a} er set med tingene.",
+    "{b} opdagede om morgenen, at {thing} var væk fra værelset. {a} har været der om aftenen.",
+)
+_THEFT_FOUND = ("Værelset blev undersøgt i {a_s} nærvær, og tingene blev fundet i skabet.",
+                "Ved undersøgelse af {a_s} værelse blev tingene fundet under madrassen.")
+_SHOPLIFTING = (("{a} blev anholdt for butikstyveri i {shop} og kørt tilbage til centret af "
+                 "politiet."),
+                ("Butikken {shop} ringede: {a} var taget i at stjæle tøj og slik. Politiet "
+                 "afhentede {a} og kørte {ham} til centret."))
+_SHOPS = ("Føtex i Allerød", "Netto på Banegårdsvej", "Bilka i Hillerød",
+          "Sportmaster i Slotsarkaderne")
+_THEFT_UNKNOWN = (("Der er stjålet en bærbar computer fra computerrummet; døren var ulåst.",
+                   "Computerrummet"),
+                  ("Der er stjålet varer for ca. 600 kr. fra køkkenets forråd; låsen er brudt.",
+                   "Køkkenets forråd"),
+                  ("To cykler er stjålet fra cykelskuret; hængelåsene er klippet.",
+                   "Cykelskuret"))
+_VANDALISM = (  # (what happened, where; None: the resident's room)
+    ("{a} smadrede en rude i fællesrummet med en stol.", "Fællesrummet"),
+    ("{a} sparkede hul i døren til sit værelse efter en samtale om lommepenge.", None),
+    ("Brandslukkeren på gangen blev tømt; {a} blev set løbe fra stedet.", "Gangen"),
+    ("{a} rev håndvasken på toilettet løs fra væggen.", "Toilettet ved fællesrummet"),
+    ("{a} slog fjernsynet i opholdsstuen i stykker efter en tabt FIFA-kamp.", "Opholdsstuen"),
+    ("{a} smadrede lampen og skabslågen på sit værelse.", None),
+)
+_VANDALISM_UNKNOWN = (("Fjernsynet i opholdsstuen er slået i stykker; gerningsmand ukendt.",
+                       "Opholdsstuen"),
+                      ("Graffiti på muren ved cykelskuret og en knust lampe ved indgangen.",
+                       "Ved cykelskuret"),
+                      ("Ruden i hoveddøren er knust i løbet af natten; ingen har set noget.",
+                       "Hoveddøren"))
+_DAMAGE = ("{a} ødelagde {b_s} høretelefoner under et skænderi.",
+           "{a} smed {b_s} telefon ud ad vinduet; skærmen er knust.",
+           "{a} klippede {b_s} nye jakke i stykker.")
+_DRUG_ITEMS = ("Ca. 2 g hash i en plasticpose", "Tre joints", "Kvarn med rester af hash",
+               "Ca. 5 g skunk", "Lille pose med hvidt pulver (ukendt stof)",
+               "Strip med 10 piller (Rivotril)")
+_DRUG_EXTRAS = (("Kontanter, {cash} kr.", "cash"), ("Mobiltelefon (iPhone)", "return"),
+                ("Rullepapir og tre lightere", "return_later"), ("Digital vægt", "police"))
+_DRUG_TEXTS = {
+    "search_room": (
+        ("Kraftig lugt af hash fra værelse {room}. Værelset blev undersøgt i {a_s} nærvær; der "
+         "blev fundet {item} i skuffen."),
+        ("En anden beboer fortalte, at {a} opbevarer stoffer på værelset. Ved undersøgelse af "
+         "værelse {room} blev der fundet {item}."),
+        ("{a} solgte ifølge flere beboere hash på afdelingen. Værelset blev undersøgt, og der "
+         "blev fundet {item} bag radiatoren.")),
+    "search_person": (
+        ("{a} kom tilbage fra byen tydeligt påvirket. Ved visitation af lommerne blev der fundet "
+         "{item}."),
+        ("Personalet så {a} sælge noget til en anden beboer ved cykelskuret. {a} blev visiteret, "
+         "og der blev fundet {item}."),
+        "{a} lugtede kraftigt af hash ved indgangen og blev visiteret; der blev fundet {item}."),
+}
+_WEAPONS = (("en foldekniv", "Foldekniv", "den"), ("en springkniv", "Springkniv", "den"),
+            ("et boksejern", "Boksejern", "det"), ("en peberspray", "Peberspray", "den"),
+            ("en kniv med 15 cm blad", "Kniv med 15 cm blad", "den"))
+_WEAPON_TEXTS = (
+    ("En beboer fortalte, at {a} gik rundt med {weapon}. {a} blev visiteret, og {weapon} blev "
+     "taget i forvaring."),
+    ("{a} viste {weapon} frem i fællesrummet. Personalet bad {ham} aflevere {it}, og {a} blev "
+     "visiteret."),
+    ("Ved hjemkomst fra byen blev {a} visiteret efter en anonym advarsel; der blev fundet "
+     "{weapon} i jakkelommen."),
+)
+_OUTBURST_TRIGGERS = ("en telefonsamtale med familien", "besked om afslag på asyl",
+                      "et afslag på lommepenge", "besked om flytning til et andet center",
+                      "en konflikt på sprogskolen", "et mareridt")
+_OUTBURST_TEXTS = (
+    ("{a} fik et voldsomt raserianfald efter {trigger}, kastede med stole og slog hovedet mod "
+     "væggen."),
+    ("{a} var meget ophidset efter {trigger}, smed ting rundt i køkkenet og truede de andre "
+     "beboere."),
+    "{a} nægtede at forlade kantinen efter {trigger}, råbte og kastede med service.",
+)
+_SELF_HARM = (
+    "{a} blev fundet på værelset med snitsår på underarmene. Sårene blev renset.",
+    "{a} fortalte nattevagten, at {pron} havde slugt en større mængde smertestillende piller.",
+    "{a} slog gentagne gange hovedet mod væggen efter et mareridt.",
+    "{a} blev fundet på badeværelset med et bælte om halsen; personalet fik det fjernet.",
+    "{a} har skåret sig i armen med et barberblad og viste det selv til personalet.",
+)
+_SELF_HARM_AFTER = {
+    "ambulance": "Ambulance tilkaldt; {a} blev indlagt til observation på Nordsjællands Hospital.",
+    "emergency_doctor": "Vagtlægen blev ringet op og kom; {a} blev set til hele natten.",
+    "first_aid": "Personalet gav førstehjælp og blev hos {ham}, til {pron} faldt i søvn.",
+}
+_CONFLICT_TEXTS = (
+    ("Højlydt konflikt mellem {a}, {b} og flere andre beboere i kantinen; der blev råbt og "
+     "skubbet. Personalet fik grupperne adskilt."),
+    "Uenighed om bønnetider og musik udviklede sig til en alvorlig konflikt mellem {a} og {b}.",
+    ("{a} og {b} har i flere dage været i konflikt om værelset; i aften endte det i råb og "
+     "skub, og {b} ville ikke sove der."),
+    "Konflikt mellem {a} og {b} om rygter på sprogskolen; flere beboere tog parti.",
+)
+_RADICALISATION = (
+    ("{a} har flere gange vist andre beboere videoer med ekstremistisk propaganda og talt "
+     "positivt om at tilslutte sig en væbnet gruppe."),
+    ("Flere beboere fortæller, at {a} kalder dem vantro og har sagt, at de skal straffes. {a} "
+     "har holdt op med at gå i skole."),
+    "{a} har delt billeder af våben og et terrorflag i en chatgruppe med andre beboere.",
+)
+_HARASSMENT = (
+    ("religion", "{a} har gentagne gange kaldt {b} nedsættende ting, fordi {b} er kristen."),
+    ("etnisk oprindelse", ("{b} fortæller, at {a} og andre driller {b} for at være hazara og "
+                           "har spyttet efter {b}.")),
+    ("køn", ("{a} råbte seksuelle kommentarer efter en kvindelig medarbejder og en kvindelig "
+             "beboer.")),
+    ("seksuel orientering", ("{a} har spredt rygter om, at {b} er homoseksuel, og kalder {b} "
+                             "skældsord på gangen.")),
+    ("hudfarve", "{a} kalder {b} racistiske skældsord og vil ikke sidde ved samme bord."),
+)
+_REFUSED_TASKS = (
+    ("{a} har i denne uge nægtet at gøre rent på værelset og i fælleskøkkenet trods flere "
+     "påmindelser."),
+    "{a} nægter at deltage i den obligatoriske undervisning og er ikke mødt op i to uger.",
+    "{a} nægter at tage sin tur med opvasken og rengøringen af fællesarealerne.",
+    "{a} nægter at rydde op på værelset, som er så beskidt, at der er kommet skadedyr.",
+)
+_SEXUAL_OFFENCE = (
+    "{b} fortæller, at {a} har befølt {b} mod {b_s} vilje i fællesrummet.",
+    "{a} har blottet sig for {b} og en anden beboer på gangen.",
+)
+_ARSON = (
+    ("Brand i en papirkurv på toilettet; slukket af personalet med brandtæppe. {a} indrømmede "
+     "at have tændt ild i papiret."),
+    ("Brandalarmen gik; {a} havde tændt ild i en madras på værelset. Brandvæsenet kom og "
+     "luftede ud."),
+    "{a} satte ild til et opslag på tavlen ved receptionen; slukket med brandslukker.",
+)
+_OUTSIDERS = (
+    ("To ukendte mænd i en sort bil ved indkørslen, ca. 20–25 år.",
+     ("To ukendte mænd ved indkørslen forsøgte at få {a} med i bilen og truede {ham}, da {pron} "
+      "sagde nej.")),
+    ("En tidligere beboer, nu voksen.",
+     ("En tidligere beboer kom ind på området og truede {a} over en gæld; han gik, da "
+      "personalet kom.")),
+    ("Tre ukendte unge fra byen.",
+     "{a} blev truet og skubbet af tre unge ved Allerød Station og løb tilbage til centret."),
+)
+_INTOXICATED = (
+    ("{a} kom hjem kl. {clock} stærkt beruset og kastede op på gangen. Fulgt til sit værelse og "
+     "tilset flere gange i løbet af natten."),
+    ("{a} kom tilbage fra byen tydeligt påvirket af stoffer og var forvirret. Personalet fulgte "
+     "{ham} til værelset og holdt øje med {ham}."),
+    ("{a} gik ind på pigernes gang om aftenen og ville ikke gå; ledt tilbage til sin egen "
+     "afdeling."),
+)
+_MOVE_ORDER = (("{a} nægter at flytte til {centre} trods Udlændingestyrelsens afgørelse og har "
+                "låst sig inde på værelset."),
+               "{a} vil ikke flytte til {centre} og siger, at {pron} hellere vil stikke af.")
+_BRING_BACK = (("{a} var meldt savnet. Kontaktpersonen fandt {ham} {at} og kørte {ham} "
+                "tilbage; {a} ville ikke med og måtte føres ind i bilen."),
+               "{a} blev fundet {at} og bragt tilbage til centret mod sin vilje.")
+_FOUND_AT = (("Hillerød Station", "på Hillerød Station"),
+             ("Slotsarkaderne i Hillerød", "i Slotsarkaderne i Hillerød"),
+             ("Hillerød centrum", "i Hillerød centrum"))
+
+#: What a minor said about the power used (staff write it down, often with an interpreter).
+_SAYS = {
+    "restraint": (("Siger, at {b} startede, og at {pron} bare forsvarede sig. Synes, personalet "
+                   "holdt for hårdt fast."),
+                  ("Forstår godt, at personalet greb ind. Var meget vred og kan ikke huske det "
+                   "hele."),
+                  ("Mener ikke, at det var nødvendigt at holde fast; {pron} ville selv være "
+                   "gået."),
+                  "Siger undskyld og vil gerne tale med sin kontaktperson om det."),
+    "removal": ("Siger, at {pron} var ked af det og bare ville være alene.",
+                "Synes, det var uretfærdigt at blive ført ud, fordi de andre også råbte.",
+                ("Forstår, at {pron} skulle væk fra de andre, men ikke at det skulle være så "
+                 "hårdt.")),
+    "bring_back": ("Ville ikke tilbage til centret, men er glad for at være hjemme nu.",
+                   ("Siger, at {pron} kun var i byen for at se sine venner og selv ville være "
+                    "kommet hjem."),
+                   "Var vred over at blive hentet; vil hellere bo hos sin fætter i København."),
+    "search_room": ("Siger, at det ikke var {poss}, men en vens.",
+                    ("Synes, det er uretfærdigt, at der blev ledt i {poss} ting, mens de andre "
+                     "så på."),
+                    "Indrømmer det og siger, at det ikke sker igen."),
+    "search_person": ("Accepterer visitationen.",
+                      "Siger, at det ikke var {poss}; {pron} opbevarede det for en ven.",
+                      "Var vred over at blive visiteret foran de andre beboere."),
+    "confiscation": ("Vil gerne have sine ting tilbage hurtigst muligt.",
+                     "Forstår, at tingene skal afleveres til politiet.",
+                     "Har ingen kommentarer."),
+    "drug_test": ("Ville gerne tage testen for at vise, at {pron} ikke ryger.",
+                  "Tog testen frivilligt; siger, at {pron} er holdt op."),
+    "physical_guidance": ("Har ingen kommentarer.", "Synes, det var i orden."),
+}
+_WHY = {
+    "restraint": (("{a} fortsatte med at slå og kunne ikke stoppes med ord; fastholdt for at "
+                   "beskytte {b}."),
+                  "{a} var til fare for sig selv og andre; fastholdt, til {pron} faldt til ro."),
+    "removal": ("{a} kunne ikke falde til ro med de andre til stede; ført til sit værelse.",
+                "For at skærme de andre beboere blev {a} ført ind på sit værelse."),
+    "physical_guidance": ("Ledt væk med en hånd på armen.",
+                          "Fulgt til værelset med en hånd på ryggen."),
+    "search_room": ("Begrundet mistanke om euforiserende stoffer på værelset.",
+                    "Lugt af hash og oplysninger fra andre beboere om stoffer på værelset."),
+    "search_person": ("Begrundet mistanke om stoffer i lommerne.",
+                      "{a} var tydeligt påvirket; mistanke om stoffer på sig."),
+    "confiscation": ("Ulovlige stoffer og genstande tages i forvaring.",
+                     "Genstandene er farlige eller ulovlige og tages i forvaring."),
+    "drug_test": ("Frivillig test med forudgående samtykke, efter mistanke om hashrygning.",),
+    "bring_back": ("{a} er under 18 og var bortgået; bragt tilbage for {poss} egen sikkerhed.",),
+}
+_CORRECTION_TEXTS = {
+    "description": (("Beskrivelsen uddybet efter samtale med kollega.",
+                     "Kontaktpersonen er orienteret og taler med {a} i morgen."),
+                    ("Oplysninger tilføjet.",
+                     "{a} havde været urolig hele eftermiddagen ifølge dagholdet.")),
+    "witness": ("{w} var også til stede; tilføjet som vidne.",),
+    "time": ("Tidspunktet rettet: det var tidspunktet, hvor det blev opdaget, der var skrevet.",),
+    "kind": ("Rettet til vold: {b} blev slået, ikke kun skubbet; politianmeldelse tilføjet.",),
+}
+#: Scenarios at the centre where another resident may have seen it.
+_WITNESSED = frozenset({"fight", "threats_staff", "threats_resident", "vandalism", "outburst",
+                        "conflict", "intoxicated"})
+_VOID_REASONS = ("Registreret to gange (netværket var nede); hændelsen står som {number}.",
+                 "Dobbeltregistrering; se {number}.")
+_EXTRA_REPORTS = (("municipality_notification",
+                   ("Bekymring for barnets trivsel: underretning efter den skærpede "
+                    "underretningspligt.")),
+                  ("agency_booking",
+                   "Gentagne voldsomme episoder; en flytning kan blive nødvendig."))
+
+
+@dataclass(eq=False)
+class _Part:
+    """An incident_resident (``target`` a stay, with a role) or incident_staff row."""
+
+    id: uuid.UUID
+    target: Any
+    role: str | None
+    created_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+@dataclass(eq=False)
+class _Force:
+    id: uuid.UUID
+    stay: _Stay
+    kind: str
+    started_at: datetime
+    ended_at: datetime | None
+    reason: str
+    injuries: str | None = None
+    says: tuple[str, ...] = ()
+    decided_by: _StaffMember | None = None
+    created_at: datetime | None = None
+    deleted_at: datetime | None = None
+    informed_on: date | None = None
+    statement: str | None = None
+    declined: bool = False
+    statement_on: date | None = None
+    recorded_at: datetime | None = None   # ``record_statement``; None: not (yet) recorded
+
+
+@dataclass(eq=False)
+class _Seized:
+    id: uuid.UUID
+    stay: _Stay | None
+    description: str
+    fate: str                  # return, return_later, owner, police, cash
+    kept_where: str | None = None
+    created_at: datetime | None = None
+    deleted_at: datetime | None = None
+    returned_on: date | None = None
+    returned_by: _StaffMember | None = None
+    returned_at: datetime | None = None
+    handed_to_police: bool = False
+
+
+@dataclass(eq=False)
+class _Line:
+    """A line of the incident's reports checklist."""
+
+    id: uuid.UUID
+    code: str
+    required: bool
+    created_at: datetime
+    added_reason: str | None = None
+    done_at: datetime | None = None
+    marked_at: datetime | None = None
+    done_by: _StaffMember | None = None
+    reference: str | None = None
+
+
+@dataclass(eq=False)
+class _Correction:
+    """The incident as first submitted (``correct_incident`` keeps it as version 1)."""
+
+    id: uuid.UUID
+    kind: str
+    at: datetime
+    by: _StaffMember
+    reason: str
+    happened_at: datetime
+    noticed_at: datetime
+    kinds: list[str]
+    description: str
+    minor_involved: bool
+    residents: list[_Part] = field(default_factory=list)
+    staff: list[_Part] = field(default_factory=list)
+    forces: list[_Force] = field(default_factory=list)
+    items: list[_Seized] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class _Incident:
+    id: uuid.UUID
+    happened_at: datetime
+    main: _Stay | None
+    scenario: str
+    noticed_at: datetime | None = None
+    logged_at: datetime | None = None
+    place: str = ""
+    kinds: list[str] = field(default_factory=list)
+    harassment_grounds: str | None = None
+    description: str = ""
+    actions: list[str] = field(default_factory=list)
+    other_persons: str | None = None
+    reporter: _StaffMember | None = None
+    minor_involved: bool = True
+    residents: list[_Part] = field(default_factory=list)
+    staff: list[_Part] = field(default_factory=list)
+    forces: list[_Force] = field(default_factory=list)
+    items: list[_Seized] = field(default_factory=list)
+    reports: list[_Line] = field(default_factory=list)
+    number: str = ""
+    correction: _Correction | None = None
+    voided_at: datetime | None = None
+    voided_by: _StaffMember | None = None
+    void_reason: str | None = None
+    duplicate_of: _Incident | None = None
+    keep_open: bool = False    # made for the Today page: its reports wait
+
+    @property
+    def stays(self) -> list[_Stay]:
+        return [p.target for p in self.residents if p.deleted_at is None]
+
+    def involved(self) -> _Stay | None:
+        """The main resident if involved (not so when nobody knows who did it), else the
+        first one involved."""
+        stays = self.stays
+        return self.main if self.main in stays else (stays[0] if stays else None)
+
+    def add_resident(self, stay: _Stay, role: str, demo: _Demo) -> None:
+        self.residents.append(_Part(demo.uuid(), stay, role))
+
+
+def _name(stay: _Stay) -> str:
+    return stay.person.given_names
+
+
+def _possessive(name: str) -> str:
+    return name + ("'" if name[-1:].lower() in "sxz" else "s")
+
+
+def _words(a: _Stay | None, b: _Stay | None = None, **more: str) -> dict[str, str]:
+    """The names and pronouns the Danish texts use: {a}, {a_s} (possessive), {pron} (han/hun),
+    {ham} (ham/hende), {poss} (hans/hendes), {b}, {b_s} (without ``b``: "de andre")."""
+    words = {"b": "de andre", "b_s": "de andres", **more}
+    if a is not None:
+        female = a.person.sex == "female"
+        words.update(a=_name(a), a_s=_possessive(_name(a)), pron="hun" if female else "han",
+                     ham="hende" if female else "ham", poss="hendes" if female else "hans")
+    if b is not None:
+        words.update(b=_name(b), b_s=_possessive(_name(b)))
+    return words
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(LOCAL_TZ)
+
+
+def _at_home(stay: _Stay, at: datetime, until: datetime | None = None) -> bool:
+    """The resident lived here and was neither on leave nor missing from ``at`` to ``until``."""
+    until = until or at + timedelta(minutes=30)
+    return (stay.arrival_at + _MARGIN <= at
+            and (stay.moved_out_at is None or until + _MARGIN <= stay.moved_out_at)
+            and _is_free(stay, at, until))
+
+
+def _room_on(stay: _Stay, day: date) -> _Room:
+    for spell in reversed(stay.beds):
+        if spell.start <= day and (spell.end is None or day < spell.end):
+            assert isinstance(spell.target, _Bed)
+            return spell.target.room
+    bed = stay.beds[0].target
+    assert isinstance(bed, _Bed)
+    return bed.room
+
+
+def _propensity(rng: random.Random, street: bool) -> float:
+    roll = rng.random()
+    for share, factor in PROPENSITY[street]:
+        if roll < share:
+            return factor
+        roll -= share
+    return PROPENSITY[street][-1][1]
+
+
+class _Living:
+    """Who lives at the centre on each day (for the other residents of an incident), and
+    each stay's propensity to be involved."""
+
+    def __init__(self, demo: _Demo) -> None:
+        self.propensity: dict[_Stay, float] = {}
+        self.first = demo.first_day
+        self.days: list[list[_Stay]] = [[] for _d in range((demo.today - demo.first_day).days + 1)]
+        for stay in demo.stays:
+            start = max((stay.arrival - self.first).days, 0)
+            end = ((stay.moved_out_on - self.first).days if stay.moved_out_on
+                   else len(self.days))
+            for index in range(start, min(end, len(self.days))):
+                self.days[index].append(stay)
+
+    def at(self, moment: datetime) -> list[_Stay]:
+        index = (_local(moment).date() - self.first).days
+        return self.days[index] if 0 <= index < len(self.days) else []
+
+
+def _other(demo: _Demo, living: _Living, inc: _Incident, *, same_section: float = 0.8,
+           exclude: Iterable[_Stay] = ()) -> _Stay | None:
+    """Another resident at home when it happened, mostly from the same section."""
+    rng = demo.rng
+    involved = [*inc.stays, *exclude, *([inc.main] if inc.main is not None else [])]
+    taken = {s.person.person_id for s in involved}
+    names = {_name(s) for s in involved}  # "Anas hit Anas" would confuse the reader
+    candidates = [s for s in living.at(inc.happened_at)
+                  if s.person.person_id not in taken and _name(s) not in names]
+    if inc.main is not None and rng.random() < same_section:
+        same = [s for s in candidates if s.street == inc.main.street]
+        candidates = same or candidates
+    rng.shuffle(candidates)
+    at_home = [s for s in candidates[:12] if _at_home(s, inc.happened_at)]
+    if not at_home:
+        return None
+    # The same rivals clash again: the other party is drawn by propensity too.
+    return rng.choices(at_home, weights=[living.propensity.get(s, 1.0) for s in at_home])[0]
+
+
+def _witnesses(demo: _Demo, living: _Living, inc: _Incident, chance: float) -> None:
+    for _i in range(2):
+        if demo.rng.random() >= chance:
+            break
+        witness = _other(demo, living, inc)
+        if witness is not None:
+            inc.add_resident(witness, "witness", demo)
+
+
+def _add_force(demo: _Demo, inc: _Incident, stay: _Stay, kind: str, minutes: tuple[int, int],
+               words: dict[str, str], *, injuries: float = 0.0, offset: int = 5,
+               reason: str | None = None) -> None:
+    rng = demo.rng
+    started = inc.happened_at + timedelta(minutes=rng.randint(0, offset))
+    ended = started + timedelta(minutes=rng.randint(*minutes))
+    reason = (reason or rng.choice(_WHY[kind])).format(**words)
+    hurt = rng.choice(_INJURIES) if rng.random() < injuries else None
+    says = tuple(text.format(**words) for text in _SAYS[kind])
+    inc.forces.append(_Force(demo.uuid(), stay, kind, started, ended, reason, hurt, says))
+    if kind not in inc.kinds:
+        inc.kinds.append(kind)
+
+
+def _seize(demo: _Demo, inc: _Incident, stay: _Stay | None, description: str, fate: str) -> None:
+    inc.items.append(_Seized(demo.uuid(), stay, description, fate,
+                             kept_where=demo.rng.choice(_KEPT_WHERE)))
+
+
+def _common_place(demo: _Demo, stay: _Stay) -> str:
+    rng = demo.rng
+    if stay.street and rng.random() < 0.5:
+        return rng.choice(_STREET_PLACES)
+    return rng.choice(_COMMON_INCIDENT_PLACES)
+
+
+def _room_place(stay: _Stay, at: datetime) -> str:
+    return f"Værelse {_room_on(stay, _local(at).date()).name}"
+
+
+# The scenarios: each fills in an incident around its main resident ``a`` (False: not
+# possible then, e.g. nobody else at home).
+
+def _sc_fight(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    b = _other(demo, living, inc)
+    if b is None:
+        return False
+    words = _words(a, b)
+    topic = rng.choice(_FIGHT_TOPICS).format(**words)
+    texts = [rng.choice(_FIGHT_TEXTS).format(topic=topic, **words)]
+    inc.kinds = ["violence"]
+    inc.add_resident(a, "causing", demo)
+    inc.add_resident(b, "affected", demo)
+    _witnesses(demo, living, inc, 0.3)
+    inc.place = (_room_place(a, inc.happened_at) if rng.random() < 0.25
+                 else _common_place(demo, a))
+    for action, chance in (("separated", 0.8), ("first_aid", 0.35), ("ambulance", 0.04),
+                           ("police_called", 0.25)):
+        if rng.random() < chance:
+            inc.actions.append(action)
+            texts.append(rng.choice(_FIGHT_AFTER[action]).format(**words))
+    roll = rng.random()
+    if roll < 0.15:
+        _add_force(demo, inc, a, "restraint", (2, 12), words, injuries=0.3)
+        texts.append("{a} fortsatte og blev holdt fast af to medarbejdere, til {pron} faldt til "
+                     "ro.".format(**words))
+    elif roll < 0.22:
+        _add_force(demo, inc, a, "removal", (3, 15), words, injuries=0.15)
+        texts.append("{a} blev ført ind på sit værelse.".format(**words))
+    elif roll < 0.45:
+        _add_force(demo, inc, a, "physical_guidance", (1, 5), words)
+        texts.append("{a} blev ledt væk med en hånd på armen.".format(**words))
+    inc.description = " ".join(texts)
+    return True
+
+
+def _sc_threats_staff(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    words = _words(a, wish=rng.choice(_THREAT_WISHES))
+    inc.kinds = ["threats"]
+    inc.add_resident(a, "causing", demo)
+    inc.place = rng.choice(("Foran receptionen", "Personalerummet", "Fælleskøkkenet",
+                            _room_place(a, inc.happened_at), _common_place(demo, a)))
+    texts = [rng.choice(_THREATS_STAFF).format(**words)]
+    if rng.random() < 0.3:
+        inc.actions.append("police_called")
+        texts.append("Politiet blev ringet op og talte med {a}.".format(**words))
+    if rng.random() < 0.15:
+        _add_force(demo, inc, a, "removal", (3, 15), words, injuries=0.1)
+        texts.append("{a} blev ført ud af personalerummet.".format(**words))
+    inc.description = " ".join(texts)
+    return True
+
+
+def _sc_threats_resident(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    b = _other(demo, living, inc)
+    if b is None:
+        return False
+    words = _words(a, b)
+    inc.kinds = ["threats"]
+    inc.add_resident(a, "causing", demo)
+    inc.add_resident(b, "affected", demo)
+    inc.place = _common_place(demo, a) if rng.random() < 0.6 else _room_place(b, inc.happened_at)
+    topic = rng.choice(_FIGHT_TOPICS).format(**words)
+    texts = [rng.choice(_THREATS_RESIDENT).format(topic=topic, **words)]
+    if rng.random() < 0.5:
+        inc.actions.append("separated")
+        texts.append("{b} sover på et andet værelse i nat.".format(**words))
+    if rng.random() < 0.2:
+        inc.actions.append("police_called")
+    inc.description = " ".join(texts)
+    return True
+
+
+def _sc_theft(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    roll = rng.random()
+    if roll < (0.3 if a.street else 0.1):  # shoplifting in town
+        words = _words(a, shop=rng.choice(_SHOPS))
+        inc.kinds = ["theft"]
+        inc.add_resident(a, "causing", demo)
+        inc.place = words["shop"]
+        inc.other_persons = "Politiet; butikkens personale."
+        inc.description = rng.choice(_SHOPLIFTING).format(**words)
+        inc.noticed_at = inc.happened_at + timedelta(minutes=rng.randint(30, 120))
+        return True
+    if roll < (0.4 if a.street else 0.2):  # nobody knows who
+        inc.kinds = ["theft"]
+        inc.description, inc.place = rng.choice(_THEFT_UNKNOWN)
+        inc.noticed_at = inc.happened_at + timedelta(minutes=rng.randint(60, 600))
+        if rng.random() < 0.5:
+            inc.actions.append("police_called")
+        return True
+    b = _other(demo, living, inc)
+    if b is None:
+        return False
+    thing, item = rng.choice(_STOLEN)
+    words = _words(a, b, thing=thing)
+    inc.kinds = ["theft"]
+    inc.add_resident(b, "affected", demo)
+    inc.add_resident(a, "causing", demo)
+    inc.place = _room_place(b, inc.happened_at)
+    inc.noticed_at = inc.happened_at + timedelta(minutes=rng.randint(20, 480))
+    texts = [rng.choice(_THEFT_TEXTS).format(**words)]
+    if rng.random() < 0.35:
+        _add_force(demo, inc, a, "search_room", (10, 25), words,
+                   reason="Begrundet mistanke om stjålne ting på værelset.")
+        _add_force(demo, inc, a, "confiscation", (2, 5), words)
+        for force in inc.forces:
+            force.started_at = inc.noticed_at + timedelta(minutes=rng.randint(10, 40))
+            force.ended_at = force.started_at + timedelta(minutes=rng.randint(5, 20))
+        texts.append(rng.choice(_THEFT_FOUND).format(**words))
+        _seize(demo, inc, a, item.format(**words), "owner")
+    inc.description = " ".join(texts)
+    return True
+
+
+def _sc_vandalism(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    roll = rng.random()
+    if roll < 0.15:
+        inc.kinds = ["vandalism"]
+        inc.description, inc.place = rng.choice(_VANDALISM_UNKNOWN)
+        inc.noticed_at = inc.happened_at + timedelta(minutes=rng.randint(30, 420))
+        return True
+    if roll < 0.35:
+        b = _other(demo, living, inc)
+        if b is None:
+            return False
+        inc.kinds = ["damage_to_property"]
+        inc.add_resident(a, "causing", demo)
+        inc.add_resident(b, "affected", demo)
+        inc.place = _room_place(b, inc.happened_at)
+        inc.description = rng.choice(_DAMAGE).format(**_words(a, b))
+        return True
+    words = _words(a)
+    text, place = rng.choice(_VANDALISM)
+    inc.kinds = ["vandalism"]
+    inc.add_resident(a, "causing", demo)
+    inc.place = place or _room_place(a, inc.happened_at)
+    inc.description = text.format(**words)
+    if rng.random() < 0.15:
+        _add_force(demo, inc, a, "removal", (3, 20), words, injuries=0.1)
+        inc.description += " {a} blev ført ind på sit værelse.".format(**words)
+    return True
+
+
+def _sc_drugs(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    search = "search_room" if rng.random() < 0.55 else "search_person"
+    item = rng.choice(_DRUG_ITEMS)
+    room = _room_on(a, _local(inc.happened_at).date()).name
+    words = _words(a, item=item[0].lower() + item[1:], room=room)
+    inc.kinds = []
+    inc.add_resident(a, "causing", demo)
+    inc.place = f"Værelse {room}" if search == "search_room" else rng.choice(
+        ("Indgangen", "Foran receptionen", "Ved cykelskuret"))
+    texts = [rng.choice(_DRUG_TEXTS[search]).format(**words)]
+    _add_force(demo, inc, a, search, (5, 25), words)
+    _add_force(demo, inc, a, "confiscation", (2, 5), words)
+    _seize(demo, inc, a, item, "police")
+    if rng.random() < 0.35:
+        extra, fate = rng.choice(_DRUG_EXTRAS)
+        _seize(demo, inc, a, extra.format(cash=rng.choice((450, 800, 1200, 2350, 3100))), fate)
+    if rng.random() < 0.15:
+        _add_force(demo, inc, a, "drug_test", (5, 15), words, offset=30)
+        texts.append("{a} indvilligede i en urinprøve.".format(**words))
+    if rng.random() < 0.4:
+        inc.actions.append("police_called")
+        texts.append("Politiet hentede det fundne samme aften.")
+    inc.description = " ".join(texts)
+    return True
+
+
+def _sc_weapon(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    weapon, item, it = rng.choice(_WEAPONS)
+    words = _words(a, weapon=weapon, it=it)
+    inc.kinds = []
+    inc.add_resident(a, "causing", demo)
+    inc.place = rng.choice(("Indgangen", "Fællesrummet", _room_place(a, inc.happened_at)))
+    _add_force(demo, inc, a, "search_person", (3, 10), words,
+               reason="Begrundet mistanke om, at {a} bar et våben.")
+    _add_force(demo, inc, a, "confiscation", (1, 3), words)
+    _seize(demo, inc, a, item, "police")
+    text = rng.choice(_WEAPON_TEXTS).format(**words)
+    if rng.random() < 0.3:
+        inc.kinds.insert(0, "threats")
+        text += " {a} havde truet en anden beboer med {it}.".format(**words)
+    if rng.random() < 0.6:
+        inc.actions.append("police_called")
+    inc.description = text
+    return True
+
+
+def _sc_outburst(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    words = _words(a, trigger=rng.choice(_OUTBURST_TRIGGERS))
+    inc.kinds = [rng.choice(("vandalism", "threats", "serious_conflict"))]
+    inc.add_resident(a, "causing", demo)
+    inc.place = rng.choice((_room_place(a, inc.happened_at), _common_place(demo, a), "Kantinen"))
+    texts = [rng.choice(_OUTBURST_TEXTS).format(**words)]
+    if rng.random() < 0.6:
+        minutes = rng.randint(3, 15)
+        _add_force(demo, inc, a, "restraint", (minutes, minutes), words, injuries=0.35)
+        texts.append(f"To medarbejdere holdt {words['a']} fast i ca. {minutes} minutter, til "
+                     f"{words['pron']} faldt til ro.")
+    else:
+        _add_force(demo, inc, a, "removal", (3, 20), words, injuries=0.2)
+        texts.append("{a} blev ført ind på sit værelse, hvor en medarbejder blev hos {ham}."
+                     .format(**words))
+    if rng.random() < 0.2:
+        inc.actions.append("emergency_doctor")
+    inc.description = " ".join(texts)
+    return True
+
+
+def _sc_self_harm(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    words = _words(a)
+    inc.kinds = ["self_harm"]
+    inc.add_resident(a, "affected", demo)
+    inc.place = _room_place(a, inc.happened_at)
+    texts = [rng.choice(_SELF_HARM).format(**words)]
+    action = rng.choices(("ambulance", "emergency_doctor", "first_aid"), (3, 2, 5))[0]
+    inc.actions.append(action)
+    if action != "first_aid" and rng.random() < 0.6:
+        inc.actions.insert(0, "first_aid")
+    texts.append(_SELF_HARM_AFTER[action].format(**words))
+    inc.description = " ".join(texts)
+    return True
+
+
+def _sc_conflict(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    b = _other(demo, living, inc)
+    if b is None:
+        return False
+    words = _words(a, b)
+    inc.kinds = ["serious_conflict"]
+    inc.add_resident(a, "causing", demo)
+    inc.add_resident(b, "affected", demo)
+    _witnesses(demo, living, inc, 0.5)
+    inc.place = rng.choice((_common_place(demo, a), "Kantinen", _room_place(a, inc.happened_at)))
+    inc.actions.append("separated")
+    inc.description = rng.choice(_CONFLICT_TEXTS).format(**words)
+    if rng.random() < 0.3:
+        _add_force(demo, inc, a, "physical_guidance", (1, 5), words)
+    return True
+
+
+def _sc_radicalisation(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    inc.kinds = ["radicalisation"]
+    inc.add_resident(a, "causing", demo)
+    inc.place = _common_place(demo, a)
+    inc.description = demo.rng.choice(_RADICALISATION).format(**_words(a))
+    inc.noticed_at = inc.happened_at
+    return True
+
+
+def _sc_harassment(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    grounds, text = rng.choice(_HARASSMENT)
+    b = None
+    if "{b}" in text:
+        b = _other(demo, living, inc, same_section=0.9)
+        if b is None:
+            return False
+    inc.kinds = ["harassment"]
+    inc.harassment_grounds = grounds
+    inc.add_resident(a, "causing", demo)
+    if b is not None:
+        inc.add_resident(b, "affected", demo)
+    inc.place = _common_place(demo, a)
+    inc.description = text.format(**_words(a, b))
+    return True
+
+
+def _sc_refused_tasks(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    inc.kinds = ["refused_tasks"]
+    inc.add_resident(a, "causing", demo)
+    inc.place = rng.choice((_room_place(a, inc.happened_at), "Fælleskøkkenet", "Kontoret"))
+    inc.description = rng.choice(_REFUSED_TASKS).format(**_words(a))
+    if rng.random() < 0.3:
+        inc.kinds.append("allowance_reduction")
+        inc.description += (" Lederen har besluttet at tilbageholde det supplerende kontante "
+                            "tillæg i en uge.")
+    return True
+
+
+def _sc_sexual_offence(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    b = _other(demo, living, inc, same_section=0.5)
+    if b is None:
+        return False
+    inc.kinds = ["sexual_offence"]
+    inc.add_resident(a, "causing", demo)
+    inc.add_resident(b, "affected", demo)
+    inc.place = _common_place(demo, a)
+    inc.actions.extend(("separated", "police_called"))
+    inc.description = demo.rng.choice(_SEXUAL_OFFENCE).format(**_words(a, b))
+    return True
+
+
+def _sc_arson(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    inc.kinds = ["arson"]
+    inc.add_resident(a, "causing", demo)
+    text = rng.choice(_ARSON)
+    inc.place = _room_place(a, inc.happened_at)  # unless the text says where
+    inc.description = text.format(**_words(a))
+    inc.actions.append("fire_service" if "Brandvæsenet" in text else "other")
+    if rng.random() < 0.5:
+        inc.actions.append("police_called")
+    return True
+
+
+def _sc_outsiders(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    who, text = rng.choice(_OUTSIDERS)
+    inc.kinds = ["threats"]
+    inc.add_resident(a, "affected", demo)
+    inc.other_persons = who
+    inc.place = "Allerød Station" if "Station" in text else "Indgangen"
+    inc.description = text.format(**_words(a))
+    if rng.random() < 0.6:
+        inc.actions.append("police_called")
+    return True
+
+
+def _sc_intoxicated(demo: _Demo, living: _Living, inc: _Incident, a: _Stay) -> bool:
+    rng = demo.rng
+    words = _words(a, clock=_local(inc.happened_at).strftime("%H.%M"))
+    text = rng.choice(_INTOXICATED if a.person.sex == "male" else _INTOXICATED[:2])
+    inc.kinds = ["other"]
+    inc.add_resident(a, "affected", demo)
+    inc.place = "Pigernes gang" if "pigernes" in text else rng.choice(
+        ("Indgangen", "Gangen", _room_place(a, inc.happened_at)))
+    inc.description = text.format(**words)
+    if rng.random() < 0.5 or "pigernes" in text:
+        _add_force(demo, inc, a, "physical_guidance", (1, 5), words)
+    return True
+
+
+@dataclass(frozen=True)
+class _Scenario:
+    make: Callable[[_Demo, _Living, _Incident, _Stay], bool]
+    weight: dict[bool, float]    # by section (street-oriented: True)
+    hours: str = "evening"
+    weekdays_only: bool = False
+
+
+SCENARIOS: dict[str, _Scenario] = {
+    "fight": _Scenario(_sc_fight, {False: 10, True: 16}),
+    "threats_staff": _Scenario(_sc_threats_staff, {False: 4, True: 10}),
+    "threats_resident": _Scenario(_sc_threats_resident, {False: 4, True: 7}),
+    "theft": _Scenario(_sc_theft, {False: 5, True: 12}),
+    "vandalism": _Scenario(_sc_vandalism, {False: 4, True: 9}),
+    "drugs": _Scenario(_sc_drugs, {False: 2, True: 16}),
+    "weapon": _Scenario(_sc_weapon, {False: 0.7, True: 3}),
+    "outburst": _Scenario(_sc_outburst, {False: 4, True: 6}),
+    "self_harm": _Scenario(_sc_self_harm, {False: 3, True: 2}, hours="night"),
+    "conflict": _Scenario(_sc_conflict, {False: 5, True: 4}),
+    "radicalisation": _Scenario(_sc_radicalisation, {False: 0.12, True: 0.1}, hours="day"),
+    "harassment": _Scenario(_sc_harassment, {False: 1.0, True: 0.4}),
+    "refused_tasks": _Scenario(_sc_refused_tasks, {False: 5, True: 5}, hours="day",
+                               weekdays_only=True),
+    "sexual_offence": _Scenario(_sc_sexual_offence, {False: 0.12, True: 0.12}),
+    "arson": _Scenario(_sc_arson, {False: 0.3, True: 0.6}, hours="night"),
+    "outsiders": _Scenario(_sc_outsiders, {False: 1, True: 3}),
+    "intoxicated": _Scenario(_sc_intoxicated, {False: 2, True: 6}, hours="night"),
+}
+
+
+def _incident_moment(demo: _Demo, stay: _Stay, first: date, days: int,
+                     scenario: _Scenario) -> datetime | None:
+    """A time in the stay when the resident was at home: evenings and nights, weekends."""
+    rng = demo.rng
+    top = max(WEEKDAY_WEIGHTS)
+    for _try in range(8):
+        day = first + timedelta(days=rng.randrange(days))
+        if scenario.weekdays_only and day.weekday() >= 5:
+            continue
+        if rng.random() * top > WEEKDAY_WEIGHTS[day.weekday()]:
+            continue
+        hour = rng.choices(range(24), weights=HOUR_WEIGHTS[scenario.hours])[0]
+        local = datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=LOCAL_TZ)
+        at = local.astimezone(UTC)
+        if at <= demo.latest - timedelta(minutes=30) and _at_home(stay, at):
+            return at
+    return None
+
+
+def _office_time(demo: _Demo, after: datetime, *,
+                 hours: tuple[float, float] = (0.3, 4)) -> datetime:
+    """When the day staff get a report done: within hours in office hours, else the next
+    morning (weekends and holidays too: without undue delay)."""
+    rng = demo.rng
+    local = _local(after)
+    if 8 <= local.hour < 15:
+        return after + timedelta(hours=rng.uniform(*hours))
+    day = local.date() + timedelta(days=0 if local.hour < 8 else 1)
+    minute = rng.randint(8 * 60, 11 * 60 + 30)
+    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def _minor_involved(inc: _Incident, parts: list[_Part], forces: list[_Force]) -> bool:
+    """As ``services.incidents._minor_involved``: a resident under 18 was affected or had a
+    power used on, else any resident involved."""
+    day = _local(inc.happened_at).date()
+    chosen = {p.target for p in parts if p.role == "affected"} | {f.stay for f in forces}
+    if not chosen:
+        chosen = {p.target for p in parts}
+    return any(is_minor_on(s.person.date_of_birth, max(day, s.person.date_of_birth))
+               for s in chosen)
+
+
+def _police_journal(rng: random.Random, at: datetime) -> str:
+    year = _local(at).year % 100
+    return (f"1900-{rng.choice((76010, 76011, 76130, 77110, 79110))}-"
+            f"{rng.randint(100, 99999):05d}-{year:02d}")
+
+
+def _finish_incident(demo: _Demo, living: _Living, inc: _Incident) -> bool:
+    """Who logged it and when, who else took part, the minor's statement, the items, a
+    correction now and then, and the reports checklist (False: not logged by now)."""
+    rng = demo.rng
+    if inc.noticed_at is None:
+        inc.noticed_at = inc.happened_at + timedelta(minutes=rng.choice((0, 0, 0, 2, 5, 10)))
+    if inc.noticed_at > demo.latest - timedelta(minutes=10):
+        return False
+    text = inc.description.lower()
+    inc.place = next((place for hint, place in _PLACE_HINTS if hint in text), inc.place)
+    inc.reporter = _on_duty(demo, inc.noticed_at)
+    ends = [f.ended_at or f.started_at for f in inc.forces]
+    inc.logged_at = max([inc.noticed_at, *ends]) + timedelta(minutes=rng.randint(8, 75))
+    if inc.logged_at > demo.latest:
+        return False
+    inc.staff = [_Part(demo.uuid(), inc.reporter, None)]
+    pool = [s for s in _shift(demo, _local(inc.noticed_at).date(),
+                              "night" if not 7 <= _local(inc.noticed_at).hour < 21 else "day")
+            if s is not inc.reporter]
+    if pool and rng.random() < (0.7 if inc.forces else 0.25):
+        inc.staff.append(_Part(demo.uuid(), rng.choice(pool), None))
+    night = not 7 <= _local(inc.happened_at).hour < 21
+    leaders = [s for s in demo.staff if Role.CENTRE_LEADER.value in s.roles
+               and s.works_on(_local(inc.happened_at).date())]
+    for force in inc.forces:
+        force.decided_by = (rng.choice(leaders) if leaders and not night and rng.random() < 0.2
+                            else inc.reporter)
+    inc.minor_involved = _minor_involved(inc, inc.residents, inc.forces)
+    for part in (*inc.residents, *inc.staff):
+        part.created_at = inc.logged_at
+    for force in inc.forces:
+        force.created_at = inc.logged_at
+    for item in inc.items:
+        item.created_at = inc.logged_at
+    told = _plan_statements(demo, inc)
+    _plan_returns(demo, inc)
+    if rng.random() < CORRECTED_INCIDENTS and not inc.keep_open:
+        _correct(demo, living, inc)
+    _plan_reports(demo, inc, told)
+    return True
+
+
+def _plan_statements(demo: _Demo, inc: _Incident) -> dict[_Stay, datetime | None]:
+    """The minor is told about the report and gives a view (or declines) a day or two later
+    (``record_statement``); None: it was not possible (moved out, or missing)."""
+    rng = demo.rng
+    assert inc.logged_at is not None
+    told: dict[_Stay, datetime | None] = {}
+    stays = [f.stay for f in inc.forces if f.kind != "physical_guidance"]
+    if "allowance_reduction" in inc.kinds and inc.main is not None:
+        stays.append(inc.main)
+    for stay in dict.fromkeys(stays):
+        happened = _local(inc.happened_at)
+        first = happened.date() + timedelta(days=0 if happened.hour < 12 else 1)
+        day = first + timedelta(days=rng.choice((0, 0, 1, 1, 2)))
+        when = None
+        for _try in range(4):
+            at = max(demo.moment(day, 9, 17), inc.logged_at + timedelta(hours=1))
+            if _at_home(stay, at):
+                when = at
+                break
+            if stay.moved_out_at is not None and at >= stay.moved_out_at:
+                break
+            day += timedelta(days=1)
+        told[stay] = when
+    for force in inc.forces:
+        at = told.get(force.stay)
+        if force.kind == "physical_guidance" and rng.random() < 0.5:
+            at = demo.moment(_local(inc.logged_at).date() + timedelta(days=1), 9, 17)
+            if not _at_home(force.stay, at):
+                at = None
+        if at is None:
+            continue
+        recorded = at + timedelta(minutes=rng.randint(5, 120))
+        if recorded > demo.latest or not at > inc.logged_at:
+            continue
+        force.informed_on = force.statement_on = _local(at).date()
+        force.recorded_at = recorded
+        if rng.random() < STATEMENT_DECLINED:
+            force.declined = True
+            continue
+        statement = rng.choice(force.says)
+        language = force.stay.person.languages[0]
+        if rng.random() < 0.45 and language in _LANGUAGES_DA:
+            statement += f" (Samtale med tolk på {_LANGUAGES_DA[language]}.)"
+        force.statement = statement
+    return told
+
+
+def _plan_returns(demo: _Demo, inc: _Incident) -> None:
+    """Confiscated items: drugs and weapons handed to the police, a phone back the next day,
+    the rest back within weeks (or at the move-out); stolen things back to the owner."""
+    rng = demo.rng
+    assert inc.logged_at is not None
+    police_came = "police_called" in inc.actions
+    for item in inc.items:
+        fate = item.fate
+        if fate == "cash":
+            fate = "police" if rng.random() < 0.5 else "return_later"
+        day = _local(inc.logged_at).date()
+        if fate == "police":
+            day += timedelta(days=0 if police_came else rng.randint(1, 6))
+        elif fate == "owner":
+            day += timedelta(days=rng.choice((0, 0, 1)))
+        elif fate == "return":
+            day += timedelta(days=rng.randint(1, 3))
+        else:
+            day += timedelta(days=rng.randint(7, 28))
+        stay = item.stay
+        if (fate in ("return", "return_later") and stay is not None
+                and stay.moved_out_on is not None and stay.moved_out_on <= day):
+            day = stay.moved_out_on  # handed back on moving out
+        at = max(demo.moment(day, 9, 20), inc.logged_at + timedelta(minutes=30))
+        if at > demo.latest:
+            continue
+        item.returned_on, item.returned_at = _local(at).date(), at
+        item.returned_by = _on_duty(demo, at)
+        item.handed_to_police = fate == "police"
+
+
+def _correct(demo: _Demo, living: _Living, inc: _Incident, *, kind: str | None = None) -> bool:
+    """Corrected after submission (``correct_incident``): version 1 is kept, every part is
+    written again, reports the new kinds need are added. Corrections come before the minor's
+    statement and any item's return (those are made on the corrected incident)."""
+    rng = demo.rng
+    assert inc.logged_at is not None and inc.noticed_at is not None
+    follow = [f.recorded_at for f in inc.forces if f.recorded_at is not None]
+    follow += [i.returned_at for i in inc.items if i.returned_at is not None]
+    limit = min([*follow, inc.logged_at + timedelta(hours=20), demo.latest])
+    if limit - inc.logged_at < timedelta(minutes=30):
+        return False
+    at = inc.logged_at + (limit - inc.logged_at) * rng.uniform(0.1, 0.9)
+    kinds = ["description"]
+    if inc.stays and inc.scenario in _WITNESSED:
+        kinds.append("witness")
+    if (inc.noticed_at - inc.happened_at >= timedelta(minutes=15)
+            and _local(inc.noticed_at).date() == _local(inc.happened_at).date()):
+        kinds.append("time")
+    if "serious_conflict" in inc.kinds and "violence" not in inc.kinds and not inc.reports:
+        kinds.append("kind")
+    kind = kind or rng.choice(kinds)
+    main = inc.involved()
+    others = [p.target for p in inc.residents if p.target is not main]
+    words = _words(main, others[0] if others else None)
+    v1 = _Correction(demo.uuid(), kind, at, _on_duty(demo, at), "", inc.happened_at,
+                     inc.noticed_at, list(inc.kinds), inc.description, inc.minor_involved)
+    if kind == "description":
+        reason, addendum = rng.choice(_CORRECTION_TEXTS["description"])
+        if main is None:
+            addendum = "Vicevært og politi er orienteret."
+        v1.reason = reason
+        inc.description = f"{inc.description} {addendum.format(**words)}"
+    elif kind == "witness":
+        witness = _other(demo, living, inc)
+        if witness is None:
+            return _correct(demo, living, inc, kind="description")
+        inc.add_resident(witness, "witness", demo)
+        inc.residents[-1].created_at = at
+        v1.reason = rng.choice(_CORRECTION_TEXTS["witness"]).format(w=_name(witness))
+    elif kind == "time":
+        v1.happened_at = inc.noticed_at
+        v1.reason = rng.choice(_CORRECTION_TEXTS["time"])
+    else:
+        inc.kinds.append("violence")
+        v1.reason = rng.choice(_CORRECTION_TEXTS["kind"]).format(**words)
+        inc.description += " Det kom senere frem, at {a} slog {b} flere gange.".format(**words)
+    # Every part is written again; the old rows are deleted (kept, not removed).
+    for parts, old in ((inc.residents, v1.residents), (inc.staff, v1.staff)):
+        for part in parts:
+            if part.created_at == inc.logged_at:
+                old.append(_Part(demo.uuid(), part.target, part.role, inc.logged_at, at))
+                part.created_at = at
+    for force in inc.forces:
+        v1.forces.append(_Force(demo.uuid(), force.stay, force.kind, force.started_at,
+                                force.ended_at, force.reason, force.injuries, force.says,
+                                force.decided_by, inc.logged_at, at))
+        force.created_at = at
+    for item in inc.items:
+        v1.items.append(_Seized(demo.uuid(), item.stay, item.description, item.fate,
+                                item.kept_where, inc.logged_at, at))
+        item.created_at = at
+    inc.correction = v1
+    inc.minor_involved = _minor_involved(inc, inc.residents, inc.forces)
+    return True
+
+
+def _plan_reports(demo: _Demo, inc: _Incident, told: dict[_Stay, datetime | None]) -> None:
+    """The checklist: every report ``required_reports`` asks for (those a correction added
+    from its time on), now and then one staff add; each done within hours or the next
+    morning by the staff then on duty, unless it is still waiting now."""
+    rng = demo.rng
+    assert inc.logged_at is not None
+    required = required_reports(inc.kinds, minor_involved=inc.minor_involved)
+    first = required
+    if inc.correction is not None:
+        first = required_reports(inc.correction.kinds,
+                                 minor_involved=inc.correction.minor_involved)
+    order = {code: i for i, code in enumerate(EXTRA_REPORT_CODES)}
+    for code in sorted(required, key=order.__getitem__):
+        created = inc.logged_at if code in first else inc.correction.at  # type: ignore[union-attr]
+        inc.reports.append(_Line(demo.uuid(), code, True, created))
+    extra = None
+    if inc.stays and rng.random() < 0.03:
+        extra = _EXTRA_REPORTS[0]
+    elif "violence" in inc.kinds and rng.random() < 0.04:
+        extra = _EXTRA_REPORTS[1]
+    if extra is not None and extra[0] not in required:
+        added = _office_time(demo, inc.logged_at)
+        if added <= demo.latest:
+            inc.reports.append(_Line(demo.uuid(), extra[0], False, added, added_reason=extra[1]))
+    if inc.keep_open:
+        return
+    for line in inc.reports:
+        _plan_done(demo, inc, line, told)
+
+
+def _plan_done(demo: _Demo, inc: _Incident, line: _Line,
+               told: dict[_Stay, datetime | None]) -> None:
+    rng = demo.rng
+    assert inc.logged_at is not None and inc.noticed_at is not None
+    start = line.created_at
+    marked = None
+    reference = None
+    if line.code == "police" and "police_called" in inc.actions and start == inc.logged_at:
+        # Called at once; the journal number is typed in when the incident is logged.
+        done = inc.noticed_at + timedelta(minutes=rng.randint(3, 25))
+        marked = max(done, start) + timedelta(minutes=rng.randint(1, 15))
+        by = inc.reporter
+    elif line.code == "minor_informed":
+        times = [t for t in told.values() if t is not None]
+        if times:
+            done = min(times)
+        elif told:  # moved out or still missing: not possible; noted as done
+            done = _office_time(demo, start, hours=(1, 6))
+            reference = "Ikke muligt: beboeren er ikke længere på centret."
+        else:
+            done = _office_time(demo, start, hours=(2, 6))
+        done = max(done, start + timedelta(minutes=5))
+        by = _on_duty(demo, done, "day")
+    elif line.code == "representative_informed":
+        done = _office_time(demo, start) + timedelta(minutes=rng.randint(0, 180))
+        by = _on_duty(demo, done, "office")
+    else:
+        done = _office_time(demo, start)
+        if rng.random() < LATE_INCIDENT_REPORTS:
+            done += timedelta(days=rng.randint(1, 3))
+        by = _on_duty(demo, done, "day" if line.code == "police" else "office")
+    marked = marked or done
+    if marked > demo.latest:
+        return
+    if line.code == "police":
+        reference = _police_journal(rng, done)
+    elif reference is None:
+        reference = _report_reference(demo, inc, line.code, done)
+    line.done_at, line.marked_at, line.done_by, line.reference = done, marked, by, reference
+
+
+def _report_reference(demo: _Demo, inc: _Incident, code: str, done: datetime) -> str | None:
+    rng = demo.rng
+    local = _local(done)
+    if code in ("IN8", "IN9", "IN10", "IN12"):
+        return rng.choice((f"Sikker mail til Udlændingestyrelsen {local.day}.{local.month}.",
+                           "Sendt pr. sikker mail til Udlændingestyrelsen.", None))
+    if code == "PET":
+        return rng.choice(("Telefonisk til PET's døgnvagt.", "Via Nordsjællands Politi."))
+    if code == "municipality_notification":
+        return rng.choice((f"Underretning sendt til {_CENTRE_MUNICIPALITY}.",
+                           f"Underretning via {_CENTRE_MUNICIPALITY}s digitale formular."))
+    if code == "representative_informed":
+        stay = inc.involved()
+        if stay is None or stay.person.representative is None:
+            return None
+        if stay.representative_from > local.date():
+            return "Ingen repræsentant endnu; Familieretshuset orienteret."
+        name, _phone, email = stay.person.representative
+        return (f"E-mail til {name}" if email and rng.random() < 0.5
+                else f"Telefonisk til {name}")
+    if code == "minor_informed":
+        return rng.choice((None, "Orienteret af kontaktpersonen.", "Orienteret med tolk."))
+    if code == "agency_booking":
+        return "Bookingteamet kontaktet pr. telefon."
+    return None
+
+
+def _bring_backs(demo: _Demo) -> Iterator[_Incident]:
+    """Staff who find a missing minor and bring him or her back use a power (bring_back)."""
+    rng = demo.rng
+    for stay in demo.stays:
+        for episode in stay.episodes:
+            if (episode.end is None or episode.departed or episode.close_note is None
+                    or not episode.close_note.startswith("Fundet af kontaktpersonen")):
+                continue
+            at = episode.end - timedelta(minutes=rng.randint(25, 60))
+            if at <= episode.since or not 8 <= _local(at).hour < 21:
+                continue
+            inc = _Incident(demo.uuid(), at.replace(second=0, microsecond=0), stay, "bring_back")
+            place, found_at = rng.choice(_FOUND_AT)
+            words = _words(stay, at=found_at)
+            inc.kinds = []
+            inc.add_resident(stay, "affected", demo)
+            inc.place = place
+            inc.description = rng.choice(_BRING_BACK).format(**words)
+            _add_force(demo, inc, stay, "bring_back", (20, 20), words, offset=0)
+            inc.forces[-1].ended_at = episode.end
+            inc.noticed_at = inc.happened_at
+            yield inc
+
+
+def _move_order_refusals(demo: _Demo) -> Iterator[_Incident]:
+    rng = demo.rng
+    for stay in demo.stays:
+        if (stay.reason != STATUS_MOVED_CENTRE or stay.turns_adult or stay.moved_out_on is None
+                or rng.random() >= 0.06):
+            continue
+        day = stay.moved_out_on - timedelta(days=rng.randint(2, 6))
+        if day < max(demo.first_day, stay.arrival + timedelta(days=1)):
+            continue
+        at = demo.moment(day, 9, 15)
+        if not _at_home(stay, at):
+            continue
+        note = stay.move_out_note or ""
+        centre = (note.removeprefix("Flyttet til ").rstrip(".")
+                  if note.startswith("Flyttet til B") else "et andet børnecenter")
+        inc = _Incident(demo.uuid(), at.replace(second=0, microsecond=0), stay,
+                        "refused_move_order")
+        inc.kinds = ["refused_move_order"]
+        inc.add_resident(stay, "causing", demo)
+        inc.place = _room_place(stay, at)
+        inc.description = rng.choice(_MOVE_ORDER).format(**_words(stay, centre=centre))
+        yield inc
+
+
+def _duplicate(demo: _Demo, inc: _Incident) -> _Incident | None:
+    """The same incident logged twice (the network was down): the leader voids the copy."""
+    rng = demo.rng
+    assert inc.logged_at is not None
+    logged = inc.logged_at + timedelta(minutes=rng.randint(2, 25))
+    day = _after_weekend(_local(logged).date() + timedelta(days=rng.randint(0, 2)))
+    leaders = [s for s in demo.staff if Role.CENTRE_LEADER.value in s.roles and s.works_on(day)]
+    voided = max(demo.moment(day, 9, 15), logged + timedelta(hours=1))
+    if not leaders or voided > demo.latest:
+        return None
+    copy = _Incident(demo.uuid(), inc.happened_at, inc.main, inc.scenario,
+                     noticed_at=inc.noticed_at, logged_at=logged, place=inc.place,
+                     kinds=list(inc.kinds), harassment_grounds=inc.harassment_grounds,
+                     description=inc.description, actions=list(inc.actions),
+                     other_persons=inc.other_persons, reporter=inc.reporter,
+                     minor_involved=inc.minor_involved, duplicate_of=inc)
+    copy.residents = [_Part(demo.uuid(), p.target, p.role, logged) for p in inc.residents]
+    copy.staff = [_Part(demo.uuid(), p.target, None, logged) for p in inc.staff]
+    copy.forces = [_Force(demo.uuid(), f.stay, f.kind, f.started_at, f.ended_at, f.reason,
+                          f.injuries, f.says, f.decided_by, logged) for f in inc.forces]
+    copy.items = [_Seized(demo.uuid(), i.stay, i.description, i.fate, i.kept_where, logged)
+                  for i in inc.items]
+    copy.reports = [_Line(demo.uuid(), line.code, True, logged) for line in inc.reports
+                    if line.required]
+    copy.voided_at, copy.voided_by = voided, rng.choice(leaders)
+    return copy
+
+
+def _incidents_for_today(demo: _Demo, living: _Living) -> None:
+    """The Today page has reports to show: one from the last hours waiting, and one older
+    incident with a report forgotten (overdue), unless the simulation left such already."""
+    rng = demo.rng
+    latest = demo.latest
+
+    def open_lines(inc: _Incident) -> list[_Line]:
+        return [line for line in inc.reports if line.done_at is None]
+
+    def new_incident(hours: tuple[float, float], *, keep_open: bool) -> _Incident | None:
+        """Threats against the staff some hours ago, by a resident living here now."""
+        candidates = [s for s in demo.current if s.arrival <= demo.today - timedelta(days=5)]
+        rng.shuffle(candidates)
+        for stay in candidates[:20]:
+            at = (latest - timedelta(hours=rng.uniform(*hours))).replace(second=0,
+                                                                         microsecond=0)
+            if not _at_home(stay, at, latest):
+                continue
+            inc = _Incident(demo.uuid(), at, stay, "threats_staff", keep_open=keep_open)
+            inc.noticed_at = at
+            if (_sc_threats_staff(demo, living, inc, stay)
+                    and _finish_incident(demo, living, inc)):
+                demo.incidents.append(inc)
+                return inc
+        return None
+
+    live = [i for i in demo.incidents if i.voided_at is None and i.logged_at is not None]
+    if not any(i.logged_at > latest - _OVERDUE_AFTER and open_lines(i) for i in live):
+        new_incident((1.5, 7), keep_open=True)
+    if not any(i.logged_at <= latest - _OVERDUE_AFTER and open_lines(i) for i in live):
+        recent = [i for i in live if latest - timedelta(days=6) <= i.logged_at
+                  <= latest - _OVERDUE_AFTER - timedelta(hours=2)
+                  and i.correction is None and i.reports]
+        inc = max(recent, key=lambda i: i.logged_at or latest) if recent else new_incident(
+            (36, 96), keep_open=False)
+        if inc is not None:
+            # Somebody forgot to tick a report (or to make it).
+            lines = [line for line in inc.reports if line.code not in ("police",
+                                                                       "minor_informed")]
+            for line in (lines or inc.reports)[:2]:
+                line.done_at = line.marked_at = line.done_by = line.reference = None
+
+
+def _number_incidents(demo: _Demo) -> None:
+    """Numbers "YYYY-NNNN" per year it happened (as first logged), in the order logged."""
+    demo.incidents.sort(key=lambda i: i.logged_at or demo.latest)
+    counters: Counter[int] = Counter()
+    for inc in demo.incidents:
+        happened = inc.correction.happened_at if inc.correction else inc.happened_at
+        year = _local(happened).year
+        counters[year] += 1
+        inc.number = f"{year}-{counters[year]:04d}"
+    for inc in demo.incidents:
+        if inc.duplicate_of is not None:
+            inc.void_reason = demo.rng.choice(_VOID_REASONS).format(
+                number=inc.duplicate_of.number)
+
+
+def _plan_incidents(demo: _Demo) -> None:
+    """The incident log: a few a week, far more per resident in the street-oriented section,
+    the same few residents again and again; staff bringing back runaways; refusals of a move
+    order; now and then a correction or a copy voided by the leader; reports waiting today."""
+    rng = demo.rng
+    living = _Living(demo)
+    for stay in demo.stays:
+        living.propensity[stay] = _propensity(rng, stay.street)
+    names = list(SCENARIOS)
+    for stay in demo.stays:
+        first = max(stay.arrival + timedelta(days=1), demo.first_day)
+        last = stay.moved_out_on - timedelta(days=1) if stay.moved_out_on else demo.today
+        if last < first:
+            continue
+        days = (last - first).days + 1
+        factor = living.propensity[stay]
+        weights = [SCENARIOS[n].weight[stay.street] for n in names]
+        for _i in range(_poisson(rng, days * INCIDENTS_PER_DAY[stay.street] * factor)):
+            name = rng.choices(names, weights=weights)[0]
+            scenario = SCENARIOS[name]
+            at = _incident_moment(demo, stay, first, days, scenario)
+            if at is None:
+                continue
+            inc = _Incident(demo.uuid(), at, stay, name)
+            if scenario.make(demo, living, inc, stay) and _finish_incident(demo, living, inc):
+                demo.incidents.append(inc)
+    for inc in (*_bring_backs(demo), *_move_order_refusals(demo)):
+        if _finish_incident(demo, living, inc):
+            demo.incidents.append(inc)
+    demo.incidents.sort(key=lambda i: i.logged_at or demo.latest)
+    # Every log shows what a correction and a voided copy look like.
+    settled = [i for i in demo.incidents if i.logged_at is not None
+               and i.logged_at < demo.latest - timedelta(days=4)]
+    if settled and not any(i.correction for i in demo.incidents):
+        for inc in reversed(settled):
+            if _correct(demo, living, inc, kind="description"):
+                break
+    copies = [i for i in settled if i.correction is None
+              and (rng.random() < DUPLICATED_INCIDENTS)]
+    if not copies and len(settled) >= 5:
+        copies = [rng.choice([i for i in settled if i.correction is None] or settled)]
+    for inc in copies:
+        copy = _duplicate(demo, inc)
+        if copy is not None:
+            demo.incidents.append(copy)
+    _incidents_for_today(demo, living)
+    _number_incidents(demo)
+
+
+def _incident_snapshot(inc: _Incident) -> dict[str, Any]:
+    """Version 1 as ``correct_incident`` keeps it: ``_detail`` of the incident before."""
+    v1 = inc.correction
+    assert v1 is not None and inc.reporter is not None and inc.logged_at is not None
+
+    def person(stay: _Stay) -> str:
+        return f"{stay.person.given_names} {stay.person.family_name}"
+
+    order = {code: i for i, code in enumerate(EXTRA_REPORT_CODES)}
+    lines = sorted((line for line in inc.reports if line.created_at < v1.at),
+                   key=lambda line: order.get(line.code, 99))
+    detail = IncidentDetail(
+        id=inc.id, number=inc.number, happened_at=v1.happened_at, noticed_at=v1.noticed_at,
+        place=inc.place, kinds=tuple(v1.kinds), harassment_grounds=inc.harassment_grounds,
+        description=v1.description, immediate_actions=tuple(inc.actions),
+        other_persons=inc.other_persons, reported_by=inc.reporter.full_name,
+        reported_at=inc.logged_at, minor_involved=v1.minor_involved, version=1,
+        voided_at=None, void_reason=None,
+        residents=tuple((p.target.id, person(p.target), p.target.person.person_id, p.role)
+                        for p in v1.residents),
+        staff=tuple(p.target.full_name for p in v1.staff),
+        uses_of_force=tuple(ForceView(
+            f.id, f.stay.id, person(f.stay), f.kind, f.started_at, f.ended_at, f.reason,
+            f.decided_by.full_name if f.decided_by else None, f.injuries, None, None, False,
+            None) for f in sorted(v1.forces, key=lambda f: f.started_at)),
+        confiscated=tuple(ConfiscatedView(i.id, i.description,
+                                          person(i.stay) if i.stay else None, i.kept_where,
+                                          None, None, False) for i in v1.items),
+        reports=tuple(ReportLine(
+            line.code, line.required, line.added_reason,
+            *((line.done_at, line.done_by.full_name if line.done_by else None, line.reference)
+              if line.marked_at is not None and line.marked_at <= v1.at else (None, None, None)))
+            for line in lines))
+    return jsonable(asdict(detail))
+
+
+def _incident_rows(demo: _Demo,
+                   device_id: uuid.UUID) -> list[tuple[type, list[dict[str, Any]]]]:
+    incidents, versions, residents, staff, forces, items, reports = [], [], [], [], [], [], []
+
+    def part_row(part: _Part, inc: _Incident) -> dict[str, Any]:
+        assert part.created_at is not None
+        return {**_synced(device_id, part.id, part.created_at, [part.deleted_at]),
+                "deleted_at": part.deleted_at, "incident_id": inc.id}
+
+    for inc in demo.incidents:
+        assert inc.logged_at is not None and inc.noticed_at is not None
+        v1 = inc.correction
+        assert inc.reporter is not None
+        incidents.append({
+            **_synced(device_id, inc.id, inc.logged_at, [v1.at if v1 else None, inc.voided_at]),
+            "number": inc.number, "happened_at": inc.happened_at, "noticed_at": inc.noticed_at,
+            "place": inc.place, "kinds": list(inc.kinds),
+            "harassment_grounds": inc.harassment_grounds, "description": inc.description,
+            "immediate_actions": list(inc.actions), "other_persons": inc.other_persons,
+            "reported_by": inc.reporter.id, "minor_involved": inc.minor_involved,
+            "version": 2 if v1 else 1, "voided_at": inc.voided_at,
+            "voided_by": inc.voided_by.id if inc.voided_by else None,
+            "void_reason": inc.void_reason})
+        if v1 is not None:
+            versions.append({**_synced(device_id, v1.id, v1.at), "incident_id": inc.id,
+                             "version": 1, "snapshot": _incident_snapshot(inc),
+                             "corrected_by": v1.by.id, "reason": v1.reason})
+        for part in (*(v1.residents if v1 else ()), *inc.residents):
+            residents.append({**part_row(part, inc), "resident_id": part.target.id,
+                              "role": part.role})
+        for part in (*(v1.staff if v1 else ()), *inc.staff):
+            staff.append({**part_row(part, inc), "staff_id": part.target.id})
+        for force in (*(v1.forces if v1 else ()), *inc.forces):
+            assert force.created_at is not None
+            forces.append({
+                **_synced(device_id, force.id, force.created_at,
+                          [force.recorded_at, force.deleted_at]),
+                "deleted_at": force.deleted_at, "incident_id": inc.id,
+                "resident_id": force.stay.id, "kind": force.kind,
+                "started_at": force.started_at, "ended_at": force.ended_at,
+                "reason": force.reason,
+                "decided_by": force.decided_by.id if force.decided_by else None,
+                "injuries": force.injuries, "minor_informed_on": force.informed_on,
+                "minor_statement": force.statement, "minor_declined": force.declined,
+                "statement_on": force.statement_on})
+        for item in (*(v1.items if v1 else ()), *inc.items):
+            assert item.created_at is not None
+            items.append({
+                **_synced(device_id, item.id, item.created_at, [item.returned_at,
+                                                                item.deleted_at]),
+                "deleted_at": item.deleted_at, "incident_id": inc.id,
+                "resident_id": item.stay.id if item.stay else None,
+                "description": item.description, "kept_where": item.kept_where,
+                "returned_on": item.returned_on,
+                "returned_by": item.returned_by.id if item.returned_by else None,
+                "handed_to_police": item.handed_to_police})
+        for line in inc.reports:
+            reports.append({
+                **_synced(device_id, line.id, line.created_at, [line.marked_at]),
+                "incident_id": inc.id, "code": line.code, "required": line.required,
+                "added_reason": line.added_reason, "done_at": line.done_at,
+                "done_by": line.done_by.id if line.done_by else None,
+                "reference": line.reference})
+    return [(Incident, incidents), (IncidentVersion, versions), (IncidentResident, residents),
+            (IncidentStaff, staff), (UseOfForce, forces), (ConfiscatedItem, items),
+            (IncidentReport, reports)]
+
+
 # --- 4. rows --------------------------------------------------------------------------
 
 def _synced(device_id: uuid.UUID, ident: uuid.UUID, created: datetime,
@@ -2566,14 +4188,15 @@ def _write(db: Database, demo: _Demo, password_hash: str,
     tables = _rows(demo, db.device_id, password_hash)
     cases = _case_rows(demo, db.device_id)
     reception = _reception_rows(demo, db.device_id)
+    incidents = _incident_rows(demo, db.device_id)
     # The rounds and marks are made as they are written (too many to keep in memory).
-    total = (sum(len(rows) for _model, rows in (*tables, *cases, *reception))
+    total = (sum(len(rows) for _model, rows in (*tables, *cases, *reception, *incidents))
              + len(demo.rounds) + demo.expected_marks)
     done = 0
     message = _("Saving the demo centre")
     with db.unit(SYSTEM, audit=False) as session:
         for model, rows in itertools.chain(tables, _round_rows(demo, db.device_id), cases,
-                                           reception):
+                                           reception, incidents):
             for start in range(0, len(rows), BATCH_SIZE):
                 if cancel is not None and cancel.is_set():
                     raise _Cancelled
@@ -2592,7 +4215,8 @@ def _write(db: Database, demo: _Demo, password_hash: str,
             "last_day": demo.today.isoformat(), "residents": len(demo.stays),
             "staff": len(demo.staff) + 1, "rounds": len(demo.rounds),
             "marks": demo.marks_written, "lost_items": len(demo.items),
-            "visits": len(demo.visits)}, summary="demo centre generated")
+            "visits": len(demo.visits), "incidents": len(demo.incidents)},
+            summary="demo centre generated")
     yield Progress(message, total, total)
 
 
@@ -2664,6 +4288,10 @@ def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
             return
         yield Progress(_("Planning the lost-property register and the visitor log"), 0, 1)
         _plan_reception(demo)
+        if cancel is not None and cancel.is_set():
+            return
+        yield Progress(_("Planning the incident log"), 0, 1)
+        _plan_incidents(demo)
         earliest = min([s.arrival for s in demo.stays] or [demo.first_day])
         demo.founded_at = demo.moment(earliest - timedelta(days=rng.randint(60, 240)), 9, 12)
 
@@ -2705,6 +4333,7 @@ def _result(demo: _Demo) -> DemoResult:
     active = [s for s in demo.staff if s.until is None]
     credentials = [(ADMIN_USERNAME, DEMO_PASSWORD, (Role.ADMINISTRATOR.value,))]
     credentials += [(s.username, DEMO_PASSWORD, tuple(s.roles)) for s in active]
+    live = [i for i in demo.incidents if i.voided_at is None]
     return DemoResult(
         centre_name=CENTRE_NAME, centre_code=CENTRE_CODE, first_day=demo.first_day,
         last_day=demo.today, staff=len(active) + 1, former_staff=len(demo.staff) - len(active),
@@ -2724,7 +4353,15 @@ def _result(demo: _Demo) -> DemoResult:
         visits_turned_away=sum(1 for v in demo.visits if v.turned_away_reason is not None),
         visitors_in_building=sum(1 for v in demo.visits
                                  if v.turned_away_reason is None and v.left_at is None),
-        visits_erased=demo.visits_erased)
+        visits_erased=demo.visits_erased,
+        incidents=len(live),
+        incidents_street=sum(1 for i in live if any(s.street for s in i.stays)),
+        uses_of_force=sum(len(i.forces) for i in live),
+        incident_reports=sum(len(i.reports) for i in live),
+        incident_reports_open=sum(1 for i in live for line in i.reports
+                                  if line.done_at is None),
+        incidents_corrected=sum(1 for i in demo.incidents if i.correction is not None),
+        incidents_voided=len(demo.incidents) - len(live))
 
 
 def describe(result: DemoResult, db_path: Path) -> str:
@@ -2753,6 +4390,13 @@ def describe(result: DemoResult, db_path: Path) -> str:
             items=result.lost_items, batches=result.lost_batches, kept=result.lost_kept,
             due=result.lost_due, visits=result.visits, away=result.visits_turned_away,
             inside=result.visitors_in_building, erased=result.visits_erased),
+        _("Incidents: {incidents} ({street} in the street-oriented section), {force} uses of "
+          "force, {reports} reports ({open} outstanding now); {corrected} corrected, {voided} "
+          "void.").format(
+            incidents=result.incidents, street=result.incidents_street,
+            force=result.uses_of_force, reports=result.incident_reports,
+            open=result.incident_reports_open, corrected=result.incidents_corrected,
+            voided=result.incidents_voided),
         "",
         _("Demo users (log in with the user name and password):"),
     ]

@@ -114,6 +114,13 @@ def main() -> None:
     window.go("visitors")
     settle()
     window.grab().save(str(OUT / "visitors.png"))
+    incidents_page = window.go("incidents")
+    settle()
+    window.grab().save(str(OUT / "incidents.png"))
+    if incidents_page.trends is not None:
+        incidents_page.tabs.setCurrentWidget(incidents_page.trends)
+        settle()
+        window.grab().save(str(OUT / "incident-trends.png"))
 
     window.go("residents")
     window.lock()

@@ -26,7 +26,13 @@ from app.models import (
     AuditEntry,
     Bed,
     BedAssignment,
+    ConfiscatedItem,
     ContactAssignment,
+    Incident,
+    IncidentReport,
+    IncidentResident,
+    IncidentStaff,
+    IncidentVersion,
     Leave,
     LostItem,
     LostItemDisposition,
@@ -35,6 +41,7 @@ from app.models import (
     Resident,
     Room,
     Staff,
+    UseOfForce,
     Visit,
 )
 from app.models.attendance import MISSING_REPORT_KINDS
@@ -43,9 +50,10 @@ from app.models.residents import MOVE_OUT_REASONS
 from app.queries.due import due_duties
 from app.rules.absence import report_due
 from app.rules.lost_property import owner_search_ends, retention_ends
+from app.rules.reports import INCIDENT_KINDS, USE_OF_FORCE_KINDS, required_reports
 from app.rules.residents import ADULT_AGE, age_on
 from app.rules.rounds import DEFAULT_ROUND_TIMES, ROUND_SLOTS
-from app.services import auth, lost_property, visitors
+from app.services import auth, incidents, lost_property, visitors
 from app.services.attendance import day_status
 from app.services.visitors import visitor_key
 
@@ -83,12 +91,16 @@ class Built:
     items: list
     dispositions: list
     visits: list
+    incidents: dict
+    incident_residents: list   # every row, those deleted by a correction too
+    incident_staff: list
+    forces: list
+    seized: list
+    incident_reports: list
+    versions: list
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = build(path, places=PLACES, years=1, seed=3, now=NOW)
+def load(path: Path, result: demo.DemoResult, *, marks: bool = True) -> Built:
     db = open_database(path)
     with db.read() as session:
         data = Built(
@@ -100,15 +112,44 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             bed_assignments=list(session.scalars(select(BedAssignment))),
             contacts=list(session.scalars(select(ContactAssignment))),
             rounds={r.id: r for r in session.scalars(select(AttendanceRound))},
-            marks=list(session.scalars(select(AttendanceMark))),
+            marks=list(session.scalars(select(AttendanceMark))) if marks else [],
             leaves=list(session.scalars(select(Leave))),
             cases=list(session.scalars(select(MissingCase))),
             reports=list(session.scalars(select(MissingReport))),
             items=list(session.scalars(select(LostItem))),
             dispositions=list(session.scalars(select(LostItemDisposition))),
-            visits=list(session.scalars(select(Visit))))
+            visits=list(session.scalars(select(Visit))),
+            incidents={i.id: i for i in session.scalars(select(Incident))},
+            incident_residents=list(session.scalars(select(IncidentResident))),
+            incident_staff=list(session.scalars(select(IncidentStaff))),
+            forces=list(session.scalars(select(UseOfForce))),
+            seized=list(session.scalars(select(ConfiscatedItem))),
+            incident_reports=list(session.scalars(select(IncidentReport))),
+            versions=list(session.scalars(select(IncidentVersion))))
+    return data
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    data = load(path, build(path, places=PLACES, years=1, seed=3, now=NOW))
     yield data
-    db.close()
+    data.db.close()
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """A year at the real scale (78 places; the street-oriented section has ~12 beds)."""
+    path = tmp_path_factory.mktemp("full") / "full.db"
+    data = load(path, build(path, places=78, years=1, seed=3, now=NOW), marks=False)
+    yield data
+    data.db.close()
+
+
+@pytest.fixture(params=["built", "full"])
+def centre(request: pytest.FixtureRequest) -> Built:
+    """The incident tests run on the small centre and on one at the real scale."""
+    return request.getfixturevalue(request.param)
 
 
 def current(built: Built) -> list[Resident]:
@@ -255,6 +296,12 @@ def test_sync_columns_and_audit_are_filled(built: Built) -> None:
         assert row.updated_at >= row.created_at
         assert row.row_version >= 1
         assert row.deleted_at is None
+    for row in [*built.incidents.values(), *built.incident_residents, *built.incident_staff,
+                *built.forces, *built.seized, *built.incident_reports, *built.versions]:
+        assert row.updated_by_device == device
+        assert row.created_at.tzinfo is not None and row.updated_at >= row.created_at
+        assert (row.row_version > 1) == (row.updated_at > row.created_at)
+        assert row.deleted_at is None or row.deleted_at == row.updated_at
     with built.db.read() as session:
         entries = list(session.scalars(select(AuditEntry).where(AuditEntry.entity == "demo")))
     assert [e.summary for e in entries] == ["demo centre generated"]
@@ -311,8 +358,23 @@ def test_the_same_seed_gives_the_same_centre(built: Built, tmp_path: Path) -> No
             visits = sorted(session.execute(select(
                 Visit.id, Visit.visitor_key, Visit.resident_id, Visit.arrived_at,
                 Visit.left_at, Visit.signed_in_by, Visit.turned_away)).all())
+            logged = sorted(session.execute(select(
+                Incident.id, Incident.number, Incident.happened_at, Incident.kinds,
+                Incident.description, Incident.reported_by, Incident.voided_at)).all())
+            checklist = sorted(session.execute(select(
+                IncidentReport.id, IncidentReport.incident_id, IncidentReport.code,
+                IncidentReport.done_at, IncidentReport.done_by)).all())
+            forces = sorted(session.execute(select(
+                UseOfForce.id, UseOfForce.kind, UseOfForce.resident_id, UseOfForce.started_at,
+                UseOfForce.minor_statement, UseOfForce.deleted_at)).all())
     finally:
         db.close()
+    assert logged == sorted((i.id, i.number, i.happened_at, i.kinds, i.description,
+                             i.reported_by, i.voided_at) for i in built.incidents.values())
+    assert checklist == sorted((r.id, r.incident_id, r.code, r.done_at, r.done_by)
+                               for r in built.incident_reports)
+    assert forces == sorted((f.id, f.kind, f.resident_id, f.started_at, f.minor_statement,
+                             f.deleted_at) for f in built.forces)
     assert items == sorted((i.id, i.number, i.batch_id, i.person_ids, i.value_dkk,
                             i.retention_ends, i.disposition) for i in built.items)
     assert dispositions == sorted((d.id, d.kind, d.on, d.created_at, d.superseded_at)
@@ -513,18 +575,12 @@ def test_missing_cases_follow_the_absent_marks(built: Built) -> None:
     assert 0.3 * len(departed) <= len(vanished) <= len(departed)
 
 
-def test_missing_cases_are_a_few_a_month_more_in_the_street_section(tmp_path: Path) -> None:
-    """At the real scale (78 places; the street-oriented section has ~12 beds)."""
-    build(tmp_path / "full.db", places=78, years=1, seed=3, now=NOW)
-    db = open_database(tmp_path / "full.db")
-    try:
-        with db.read() as session:
-            residents = {r.id: r for r in session.scalars(select(Resident))}
-            cases = list(session.scalars(select(MissingCase)))
-            first_day = session.scalar(select(AttendanceRound.round_date)
-                                       .order_by(AttendanceRound.round_date).limit(1))
-    finally:
-        db.close()
+def test_missing_cases_are_a_few_a_month_more_in_the_street_section(full: Built) -> None:
+    with full.db.read() as session:
+        residents = {r.id: r for r in session.scalars(select(Resident))}
+        cases = list(session.scalars(select(MissingCase)))
+        first_day = session.scalar(select(AttendanceRound.round_date)
+                                   .order_by(AttendanceRound.round_date).limit(1))
     per_month = len(cases) / ((TODAY - first_day).days / 30.4)
     assert 2 <= per_month <= 10
     days = Counter()
@@ -898,3 +954,331 @@ def test_two_years_of_register_keep_the_rules(two_years) -> None:
         if item.origin == "vacated_room":
             assert item.retention_ends == retention_ends(item.found_on, item.value_dkk,
                                                          perishable=item.perishable)
+
+
+# --- incidents: the log, use of force and the reports checklist -----------------------
+
+POLICE_JOURNAL = re.compile(r"\d{4}-\d{5}-\d{5}-\d{2}")
+
+
+def live(rows: list) -> list:
+    return [row for row in rows if row.deleted_at is None]
+
+
+def parts_of(built: Built, rows: list) -> dict:
+    by_incident = defaultdict(list)
+    for row in live(rows):
+        by_incident[row.incident_id].append(row)
+    return by_incident
+
+
+def first_logged(built: Built, incident: Incident) -> datetime:
+    """When it happened as first logged (a correction may move the time; not the number)."""
+    version = next((v for v in built.versions if v.incident_id == incident.id), None)
+    return (datetime.fromisoformat(version.snapshot["happened_at"]) if version
+            else incident.happened_at)
+
+
+def incident_input(built: Built, incident: Incident) -> incidents.IncidentInput:
+    """The incident as the editor would submit it (``log_incident``'s input)."""
+    residents = parts_of(built, built.incident_residents)[incident.id]
+    staff = parts_of(built, built.incident_staff)[incident.id]
+    forces = parts_of(built, built.forces)[incident.id]
+    seized = parts_of(built, built.seized)[incident.id]
+    return incidents.IncidentInput(
+        happened_at=incident.happened_at, noticed_at=incident.noticed_at, place=incident.place,
+        kinds=tuple(incident.kinds), description=incident.description,
+        residents=tuple((r.resident_id, r.role) for r in residents),
+        staff_ids=tuple(s.staff_id for s in staff), other_persons=incident.other_persons,
+        immediate_actions=tuple(incident.immediate_actions),
+        harassment_grounds=incident.harassment_grounds,
+        uses_of_force=tuple(incidents.ForceInput(
+            f.resident_id, f.kind, f.started_at, f.ended_at, f.reason, f.decided_by, f.injuries,
+            f.minor_informed_on, f.minor_statement, f.minor_declined, f.statement_on)
+            for f in forces),
+        confiscated=tuple(incidents.ConfiscatedInput(i.description, i.resident_id, i.kept_where)
+                          for i in seized))
+
+
+def test_incident_counts_match_the_result(centre: Built) -> None:
+    result = centre.result
+    logged = [i for i in centre.incidents.values() if i.voided_at is None]
+    assert result.incidents == len(logged) > 0
+    assert result.incidents_voided == len(centre.incidents) - len(logged) >= 1
+    assert result.incidents_corrected == len(centre.versions) >= 1
+    ids = {i.id for i in logged}
+    reports = [r for r in centre.incident_reports if r.incident_id in ids]
+    assert result.incident_reports == len(reports)
+    assert result.incident_reports_open == sum(1 for r in reports if r.done_at is None) > 0
+    assert result.uses_of_force == sum(1 for f in live(centre.forces) if f.incident_id in ids) > 0
+    residents = {r.id: r for r in centre.residents}
+    assert result.incidents_street == sum(
+        1 for i in logged if any(residents[p.resident_id].street_oriented
+                                 for p in parts_of(centre, centre.incident_residents)[i.id]))
+    text = demo.describe(result, centre.path)
+    assert str(result.incidents) in text and str(result.uses_of_force) in text
+
+
+def test_incidents_pass_the_services_validation(centre: Built) -> None:
+    """Every incident is one ``log_incident`` would have accepted, with the same minor flag."""
+    with centre.db.read() as session:
+        for incident in centre.incidents.values():
+            data = incident_input(centre, incident)
+            assert incidents._validate(session, data, NOW) == {}, incident.number
+            assert incidents._minor_involved(session, data) == incident.minor_involved
+    assert set().union(*(i.kinds for i in centre.incidents.values())) <= set(INCIDENT_KINDS)
+    assert all(i.reported_by in centre.staff for i in centre.incidents.values())
+
+
+def test_reports_are_those_required_reports_asks_for(centre: Built) -> None:
+    checklist = defaultdict(list)
+    for report in centre.incident_reports:
+        assert report.deleted_at is None
+        checklist[report.incident_id].append(report)
+    added = 0
+    for incident in centre.incidents.values():
+        lines = checklist[incident.id]
+        codes = [r.code for r in lines]
+        assert len(codes) == len(set(codes)), incident.number
+        required = {r.code for r in lines if r.required}
+        assert required == required_reports(incident.kinds,
+                                            minor_involved=incident.minor_involved)
+        for line in lines:
+            if not line.required:
+                added += 1
+                assert line.code in incidents.EXTRA_REPORT_CODES and line.added_reason
+            assert line.created_at >= incident.created_at
+    assert added < 0.2 * len(centre.incidents)
+
+
+def test_incident_numbers_count_per_year_in_the_order_logged(centre: Built) -> None:
+    numbers = [i.number for i in centre.incidents.values()]
+    assert len(numbers) == len(set(numbers))
+    by_year = defaultdict(list)
+    for incident in sorted(centre.incidents.values(), key=lambda i: i.created_at):
+        assert re.fullmatch(r"\d{4}-\d{4}", incident.number)
+        year = local_day(first_logged(centre, incident)).year
+        assert incident.number.startswith(f"{year}-"), incident.number
+        by_year[year].append(int(incident.number[5:]))
+    assert by_year
+    for year, sequence in by_year.items():
+        assert sequence == list(range(1, len(sequence) + 1)), year
+
+
+def test_reporters_and_staff_were_employed_and_on_shift(centre: Built) -> None:
+    staff_of = parts_of(centre, centre.incident_staff)
+    night = 0
+    for incident in centre.incidents.values():
+        assert incident.happened_at <= incident.noticed_at <= incident.created_at <= NOW
+        assert incident.created_at - incident.noticed_at < timedelta(hours=3)
+        local = incident.noticed_at.astimezone(LOCAL_TZ)
+        reporter = centre.staff[incident.reported_by]
+        assert employed_on(reporter, local.date()), incident.number
+        assert incident.reported_by in {s.staff_id for s in staff_of[incident.id]}
+        for part in staff_of[incident.id]:
+            member = centre.staff[part.staff_id]
+            assert employed_on(member, local.date())
+            if 7 <= local.hour < 21:
+                assert {"reception", "contact_person", "social_coordinator"} & set(member.roles)
+            else:
+                assert "night_staff" in member.roles, (incident.number, member.username)
+                night += 1
+    assert night > 0
+    for report in centre.incident_reports:
+        if report.done_at is not None:
+            member = centre.staff[report.done_by]
+            assert employed_on(member, local_day(report.done_at))
+            assert not set(member.roles) <= {"administrator"}
+
+
+def test_residents_involved_lived_here_and_were_at_home(centre: Built) -> None:
+    residents = {r.id: r for r in centre.residents}
+    leaves, cases = defaultdict(list), defaultdict(list)
+    for leave in centre.leaves:
+        leaves[leave.resident_id].append(leave)
+    for case in centre.cases:
+        cases[case.resident_id].append(case)
+    far = datetime.max.replace(tzinfo=UTC)
+    brought_back = 0
+    for incident_id, parts in parts_of(centre, centre.incident_residents).items():
+        incident = centre.incidents[incident_id]
+        at = incident.happened_at
+        assert len({p.resident_id for p in parts}) == len(parts)
+        for part in parts:
+            assert part.role in ("affected", "causing", "witness")
+            resident = residents[part.resident_id]
+            assert lives_here(resident, local_day(at)) and resident.created_at < at
+            assert not any(leave.starts_at <= at < leave.ends_at
+                           for leave in leaves[resident.id])
+            missing = [c for c in cases[resident.id]
+                       if c.missing_since <= at < (c.closed_at or far)]
+            if "bring_back" in incident.kinds and part.role == "affected":
+                # Found while missing and brought back: the case closes on the return.
+                assert len(missing) == 1 and missing[0].closed_at - at < timedelta(hours=2)
+                brought_back += 1
+            else:
+                assert not missing, incident.number
+    assert brought_back == sum("bring_back" in i.kinds for i in centre.incidents.values())
+
+
+def test_uses_of_force_are_recorded_for_the_force_kinds(centre: Built) -> None:
+    forces = parts_of(centre, centre.forces)
+    residents = parts_of(centre, centre.incident_residents)
+    for incident in centre.incidents.values():
+        rows = forces[incident.id]
+        assert {f.kind for f in rows} == set(incident.kinds) & USE_OF_FORCE_KINDS
+        involved = {p.resident_id for p in residents[incident.id]}
+        day = local_day(incident.happened_at)
+        for force in rows:
+            assert force.resident_id in involved
+            assert force.started_at >= incident.happened_at - timedelta(minutes=1)
+            assert force.ended_at is None or force.ended_at >= force.started_at
+            assert force.reason and force.decided_by in centre.staff
+            assert force.created_at == incident.updated_at if incident.version == 2 else (
+                force.created_at == incident.created_at)
+            if force.minor_informed_on is None:
+                assert force.minor_statement is None and not force.minor_declined
+                continue
+            # Told about the report and heard a day or two later (``record_statement``).
+            assert day <= force.minor_informed_on <= day + timedelta(days=6)
+            assert force.statement_on == force.minor_informed_on
+            assert bool(force.minor_statement) != force.minor_declined
+            assert force.updated_at > force.created_at
+
+
+def test_minor_informed_reports_match_the_statements(centre: Built) -> None:
+    forces = parts_of(centre, centre.forces)
+    for report in centre.incident_reports:
+        if report.code != "minor_informed" or report.done_at is None:
+            continue
+        told = [f.minor_informed_on for f in forces[report.incident_id]
+                if f.minor_informed_on is not None]
+        if told:
+            assert local_day(report.done_at) == min(told)
+
+
+def test_confiscated_items_are_returned_or_handed_to_the_police(centre: Built) -> None:
+    for item in live(centre.seized):
+        incident = centre.incidents[item.incident_id]
+        assert "confiscation" in incident.kinds and item.description and item.kept_where
+        assert (item.returned_on is None) == (item.returned_by is None)
+        if item.returned_on is not None:
+            assert item.returned_on >= local_day(incident.happened_at)
+            assert employed_on(centre.staff[item.returned_by], item.returned_on)
+            assert item.updated_at > item.created_at
+        else:
+            assert not item.handed_to_police
+
+
+def test_reports_are_done_within_hours_or_a_day_a_few_wait_today(centre: Built) -> None:
+    done = [r for r in centre.incident_reports if r.done_at is not None]
+    quick = 0
+    for report in done:
+        incident = centre.incidents[report.incident_id]
+        assert report.done_at >= incident.happened_at.replace(second=0, microsecond=0)
+        assert report.updated_at >= report.created_at
+        quick += report.done_at - incident.created_at <= timedelta(hours=30)
+        if report.code == "police":
+            assert POLICE_JOURNAL.fullmatch(report.reference or ""), report.reference
+    assert quick >= 0.8 * len(done)
+    with centre.db.read() as session:
+        waiting = incidents.outstanding_reports(session)
+        duties = [d for d in due_duties(session, NOW) if d.kind == "incident_report"]
+    voided = {i.id for i in centre.incidents.values() if i.voided_at is not None}
+    open_lines = [r for r in centre.incident_reports
+                  if r.done_at is None and r.incident_id not in voided]
+    assert {(w.incident_id, w.code) for w in waiting} == {(r.incident_id, r.code)
+                                                          for r in open_lines}
+    # A few, some overdue: the Today page has work, and the centre is not years behind.
+    assert {"due", "overdue"} <= {d.severity for d in duties}
+    assert all(NOW - w.reported_at < timedelta(days=8) for w in waiting)
+
+
+def test_corrections_keep_the_first_version(centre: Built) -> None:
+    assert centre.versions
+    for version in centre.versions:
+        incident = centre.incidents[version.incident_id]
+        assert incident.version == 2 and version.version == 1 and version.reason
+        assert version.created_at == incident.updated_at or incident.voided_at is not None
+        assert employed_on(centre.staff[version.corrected_by], local_day(version.created_at))
+        snapshot = version.snapshot
+        assert snapshot["number"] == incident.number and snapshot["version"] == 1
+        assert snapshot["id"] == str(incident.id)
+        old_parts = [p for p in centre.incident_residents if p.incident_id == incident.id
+                     and p.deleted_at is not None]
+        assert all(p.deleted_at == version.created_at for p in old_parts)
+        assert {(str(p.resident_id), p.role) for p in old_parts} == {
+            (r[0], r[3]) for r in snapshot["residents"]}
+        new_parts = [p for p in centre.incident_residents if p.incident_id == incident.id
+                     and p.deleted_at is None]
+        assert all(p.created_at == version.created_at for p in new_parts)
+        assert {r["code"] for r in snapshot["reports"]} <= {
+            r.code for r in centre.incident_reports if r.incident_id == incident.id}
+        changed = (snapshot["description"] != incident.description
+                   or len(new_parts) > len(old_parts)
+                   or datetime.fromisoformat(snapshot["happened_at"]) != incident.happened_at
+                   or snapshot["kinds"] != incident.kinds)
+        assert changed, incident.number
+    actor = auth.login(centre.db, "leder1", demo.DEMO_PASSWORD)
+    detail = incidents.get_incident(centre.db, actor, centre.versions[0].incident_id)
+    assert detail.version == 2 and [v[0] for v in detail.versions] == [1]
+
+
+def test_voided_incidents_are_copies_voided_by_the_leader(centre: Built) -> None:
+    numbers = {i.number for i in centre.incidents.values()}
+    voided = [i for i in centre.incidents.values() if i.voided_at is not None]
+    assert voided
+    for incident in voided:
+        leader = centre.staff[incident.voided_by]
+        assert "centre_leader" in leader.roles
+        assert incident.voided_at > incident.created_at
+        assert employed_on(leader, local_day(incident.voided_at))
+        referred = re.search(r"\d{4}-\d{4}", incident.void_reason or "")
+        assert referred and referred.group() in numbers - {incident.number}
+    actor = auth.login(centre.db, "leder1", demo.DEMO_PASSWORD)
+    listed = incidents.list_incidents(centre.db, actor, include_voided=True, limit=10_000)
+    assert {i.id for i in listed} == set(centre.incidents)
+    assert sum(i.voided for i in listed) == len(voided)
+
+
+def test_incidents_a_few_a_week_more_in_the_street_section(full: Built) -> None:
+    """At the real scale: a few a week, far more per resident in the street-oriented
+    section, in the evening and at night, the same few residents again and again."""
+    residents = {r.id: r for r in full.residents}
+    logged = [i for i in full.incidents.values() if i.voided_at is None]
+    parts = [p for p in live(full.incident_residents) if p.role != "witness"]
+    first_day = min(r.round_date for r in full.rounds.values())
+    weeks = (TODAY - first_day).days / 7
+    assert 2 <= len(logged) / weeks <= 8
+    assert {i.number[:4] for i in logged} == {str(TODAY.year - 1), str(TODAY.year)}
+    days = Counter()
+    for resident in residents.values():
+        end = resident.moved_out_on or TODAY + timedelta(days=1)
+        days[resident.street_oriented] += (end - max(resident.arrival_date, first_day)).days
+    involved = Counter(residents[p.resident_id].street_oriented for p in parts)
+    assert involved[True] / days[True] > 2.5 * involved[False] / days[False]
+    hours = Counter(i.happened_at.astimezone(LOCAL_TZ).hour for i in logged)
+    evening_and_night = sum(n for hour, n in hours.items() if hour >= 17 or hour < 7)
+    assert evening_and_night > 0.55 * len(logged)
+    weekdays = Counter(i.happened_at.astimezone(LOCAL_TZ).weekday() for i in logged)
+    assert weekdays[4] + weekdays[5] > weekdays[1] + weekdays[2]
+    # Repeated involvement: the tenth of the residents most often involved account for a
+    # quarter of all involvement.
+    per_resident = Counter(residents[p.resident_id].person_id for p in parts)
+    ranked = [n for _person, n in per_resident.most_common()]
+    assert ranked[0] >= 6
+    assert sum(ranked[:max(1, len(ranked) // 10)]) >= 0.25 * sum(ranked)
+    kinds = Counter(k for i in logged for k in i.kinds)
+    for kind in ("violence", "threats", "theft", "vandalism", "self_harm", "restraint",
+                 "search_room", "confiscation", "refused_tasks", "serious_conflict"):
+        assert kinds[kind] > 0, kind
+    assert {"removal", "bring_back"} & set(kinds)
+    assert sum(1 for i in logged if {"search_room", "search_person"} & set(i.kinds)) >= 10
+    assert any(not i.minor_involved for i in logged)  # by someone unknown: no minor involved
+    forces = live(full.forces)
+    statements = sum(1 for f in forces if f.minor_statement)
+    declined = sum(1 for f in forces if f.minor_declined)
+    assert statements > declined > 0
+    seized = live(full.seized)
+    assert any(i.handed_to_police for i in seized)
+    assert any(i.returned_on and not i.handed_to_police for i in seized)
