@@ -25,13 +25,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,45 +36,12 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.demo_cache import ensure_demo, p95, timed  # noqa: E402
+
 DEFAULT_DB = Path(tempfile.gettempdir()) / "centredesk-bench" / "demo-10y-incidents.db"
 PASSWORD = "demo1234"
 SAVE_TARGET = 0.050
 TREND_TARGET = 0.500
-
-
-def _has_incidents(path: Path) -> bool:
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-            return connection.execute("SELECT count(*) FROM incident").fetchone()[0] > 0
-    except sqlite3.Error:
-        return False
-
-
-def ensure_demo(path: Path) -> None:
-    """Build the 10-year demo centre unless a cached one with incidents is there already."""
-    if path.exists() and _has_incidents(path):
-        return
-    for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        stale.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"building the 10-year demo centre at {path} …", flush=True)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "app.cli", "demo", "--db", str(path), "--years", "10"],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    print(f"  built in {time.perf_counter() - started:.1f} s")
-
-
-def timed(action: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return times
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
 
 def explain(db, since, until) -> None:
@@ -124,7 +87,7 @@ def main() -> None:
     parser.add_argument("--no-gui", action="store_true", help="skip the trend view")
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     args = parser.parse_args()
-    ensure_demo(args.db)
+    ensure_demo(args.db, ("incident",))
 
     from sqlalchemy import func, select
 

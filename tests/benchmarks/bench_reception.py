@@ -17,13 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -31,46 +27,11 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.demo_cache import ensure_demo, p95, timed  # noqa: E402
+
 DEFAULT_DB = Path(tempfile.gettempdir()) / "centredesk-bench" / "demo-10y-reception.db"
 PASSWORD = "demo1234"
 TARGET = 0.200
-
-
-def _has_reception(path: Path) -> bool:
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-            items = connection.execute("SELECT count(*) FROM lost_item").fetchone()[0]
-            visits = connection.execute("SELECT count(*) FROM visit").fetchone()[0]
-            return items > 0 and visits > 0
-    except sqlite3.Error:
-        return False
-
-
-def ensure_demo(path: Path) -> None:
-    """Build the 10-year demo centre unless a cached one with a register is there already."""
-    if path.exists() and _has_reception(path):
-        return
-    for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        stale.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"building the 10-year demo centre at {path} …", flush=True)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "app.cli", "demo", "--db", str(path), "--years", "10"],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    print(f"  built in {time.perf_counter() - started:.1f} s")
-
-
-def timed(action: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return times
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
 
 def explain(db, today) -> None:
@@ -109,7 +70,7 @@ def main() -> None:
     parser.add_argument("--no-gui", action="store_true", help="skip the lost-property page")
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     args = parser.parse_args()
-    ensure_demo(args.db)
+    ensure_demo(args.db, ("lost_item", "visit"))
 
     from sqlalchemy import func, select
 
