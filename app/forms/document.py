@@ -305,6 +305,23 @@ class PlaceholderBox(Flowable):
         canvas.restoreState()
 
 
+# The ruled look of the checklists on the missing-resident report and the IN forms: shaded
+# header, hairlines between rows, a line closing the table, a rule before the third column.
+CHECKLIST_RULES: tuple[tuple, ...] = (
+    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+    ("LINEABOVE", (0, 0), (-1, 0), 0.6, ACCENT),
+    ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
+    ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+    ("LINEBELOW", (0, -1), (-1, -1), 0.6, ACCENT),
+    ("LINEBEFORE", (2, 1), (-1, -1), 0.25, RULE),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ("LEFTPADDING", (0, 0), (0, -1), 1),
+)
+
+
 def table_style(commands: Sequence[tuple]) -> TableStyle:
     """A ``TableStyle`` whose plain-string cells use the embedded font, not Helvetica."""
     return TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), *commands])

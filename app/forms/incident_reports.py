@@ -37,7 +37,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from app.formatting import format_date, format_datetime, to_local, utcnow
-from app.forms.document import (ACCENT, INK, MUTED, RULE, SHADE, Block, Checkboxes, DataTable,
+from app.forms.document import (CHECKLIST_RULES, ACCENT, INK, MUTED, RULE, SHADE, Block, Checkboxes, DataTable,
                                 Layout, Lines, Section, form_styles, para,
                                 render_document, table_style, value_text)
 from app.forms.round_sheet import TickBox
@@ -401,17 +401,7 @@ def _checklist(code: str, incident: IncidentDetail, layout: Layout) -> Table:
                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                      ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
                      *spans,
-                     ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                     ("LINEABOVE", (0, 0), (-1, 0), 0.6, ACCENT),
-                     ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
-                     ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                     ("LINEBELOW", (0, -1), (-1, -1), 0.6, ACCENT),
-                     ("LINEBEFORE", (2, 1), (-1, -1), 0.25, RULE),
-                     ("TOPPADDING", (0, 0), (-1, -1), 3),
-                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                     ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                     ("LEFTPADDING", (0, 0), (0, -1), 1)]))
+                     *CHECKLIST_RULES]))
 
 
 def _statement_box(force: ForceView, layout: Layout) -> list[Flowable]:

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from app.formatting import format_date, format_datetime, to_local, utcnow
-from app.forms.document import (ACCENT, INK, RULE, SHADE, Block, Layout, PlaceholderBox,
+from app.forms.document import (CHECKLIST_RULES, ACCENT, INK, RULE, SHADE, Block, Layout, PlaceholderBox,
                                 Section, Signatures, form_styles, para, render_document,
                                 table_style, value_para, value_text)
 from app.forms.round_sheet import TickBox
@@ -270,17 +270,7 @@ def _checklist(case: CaseSummary, layout: Layout) -> Table:
                  style=table_style([
                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                      ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-                     ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                     ("LINEABOVE", (0, 0), (-1, 0), 0.6, ACCENT),
-                     ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
-                     ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                     ("LINEBELOW", (0, -1), (-1, -1), 0.6, ACCENT),
-                     ("LINEBEFORE", (2, 1), (-1, -1), 0.25, RULE),
-                     ("TOPPADDING", (0, 0), (-1, -1), 3),
-                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                     ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                     ("LEFTPADDING", (0, 0), (0, -1), 1)]))
+                     *CHECKLIST_RULES]))
 
 
 def _return(case: CaseSummary, layout: Layout) -> list[Block]:

@@ -7,10 +7,11 @@ so the list never loads everything: ``count`` and ``page`` run one indexed query
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Bed, BedAssignment, ContactAssignment, Resident, Room, Staff
@@ -154,3 +155,20 @@ def page_with_total(session: Session, flt: ResidentFilter, *, sort: str = "name"
     if not rows and offset:
         return count(session, flt), []
     return (rows[0][-1] if rows else 0), [ResidentRow(*row[:-1]) for row in rows]
+
+
+def room_names(session: Session, resident_ids: Iterable[uuid.UUID], *,
+               on: date | None = None) -> dict[uuid.UUID, str]:
+    """The room each resident lived in on ``on`` (or last lived in), for lists and forms."""
+    ids = set(resident_ids)
+    if not ids:
+        return {}
+    query = (select(BedAssignment.resident_id, Room.name)
+             .join(Bed, Bed.id == BedAssignment.bed_id).join(Room, Room.id == Bed.room_id)
+             .where(BedAssignment.resident_id.in_(ids), BedAssignment.deleted_at.is_(None)))
+    if on is not None:
+        query = query.where(BedAssignment.started_on <= on,
+                            or_(BedAssignment.ended_on.is_(None), BedAssignment.ended_on >= on))
+    # The latest assignment wins.
+    return dict(session.execute(query.order_by(BedAssignment.started_on,
+                                               BedAssignment.created_at)).all())

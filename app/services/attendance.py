@@ -8,7 +8,6 @@ closes it.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -34,6 +33,7 @@ from app.models import (
     Staff,
 )
 from app.models.residents import STATUS_IN_RESIDENCE, STATUS_MISSING
+from app.queries.residents import room_names
 from app.permissions import Permission, require
 from app.rules.absence import (
     MARK_ABSENT,
@@ -45,6 +45,7 @@ from app.rules.absence import (
     opens_missing_case,
 )
 from app.rules.residents import age_on
+from app.services.rooms import natural_key
 from app.rules.rounds import (
     DEFAULT_ROUND_TIMES,
     ROUND_SLOTS,
@@ -234,16 +235,10 @@ def _view(session: Session, round_: AttendanceRound) -> RoundView:
             marked_at=mark.marked_at if mark else None, marked_by=marked_by,
             source=mark.source if mark else None, leave_kind=leave.get(r.id),
             missing_since=missing.get(r.id)))
-    rows.sort(key=lambda row: (row.room == "", _natural(row.room), _natural(row.bed),
+    rows.sort(key=lambda row: (row.room == "", natural_key(row.room), natural_key(row.bed),
                                row.name.casefold()))
     return RoundView(round_.id, day, round_.slot, round_.planned_at, round_.completed_at,
                      tuple(rows))
-
-
-def _natural(text: str) -> tuple:
-    """Room 2 before room 10."""
-    return tuple(int(part) if part.isdigit() else part.casefold()
-                 for part in re.split(r"(\d+)", text))
 
 
 def get_round(db: Database, actor: Actor, round_id: uuid.UUID) -> RoundView:
@@ -516,11 +511,7 @@ def absence_patterns(db: Database, actor: Actor, *, days: int = 14, minimum: int
         names = {r.id: (f"{r.given_names} {r.family_name}") for r in session.execute(
             select(Resident.id, Resident.given_names, Resident.family_name)
             .where(Resident.id.in_(flagged)))}
-        rooms = dict(session.execute(
-            select(BedAssignment.resident_id, Room.name)
-            .join(Bed, Bed.id == BedAssignment.bed_id).join(Room, Room.id == Bed.room_id)
-            .where(BedAssignment.resident_id.in_(flagged), BedAssignment.deleted_at.is_(None))
-            .order_by(BedAssignment.started_on)).all())
+        rooms = room_names(session, flagged)
         daily = session.execute(
             select(AttendanceRound.round_date, AttendanceMark.mark, func.count())
             .join(AttendanceRound, AttendanceRound.id == AttendanceMark.round_id)

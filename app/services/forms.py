@@ -10,14 +10,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.db import Database
 from app.errors import DomainError, ValidationError
 from app.formatting import format_date, local_today, to_local, utcnow
 from app.i18n import _
-from app.models import Bed, BedAssignment, Resident, Room
+from app.models import Resident
 from app.models.reception import DISPOSITION_POLICE, DISPOSITION_RETURNED
+from app.queries.residents import room_names
 from app.permissions import Permission, require
 from app.services import (attendance, audit, centre, incidents, lost_property, missing,
                           residents, visitors)
@@ -252,13 +253,7 @@ def _involved_residents(db: Database, detail: incidents.IncidentDetail) -> dict:
         return {}
     day = to_local(detail.happened_at).date()
     with db.read() as session:
-        rooms = dict(session.execute(
-            select(BedAssignment.resident_id, Room.name)
-            .join(Bed, Bed.id == BedAssignment.bed_id).join(Room, Room.id == Bed.room_id)
-            .where(BedAssignment.resident_id.in_(ids), BedAssignment.deleted_at.is_(None),
-                   BedAssignment.started_on <= day,
-                   or_(BedAssignment.ended_on.is_(None), BedAssignment.ended_on >= day))
-            .order_by(BedAssignment.started_on)).all())
+        rooms = room_names(session, ids, on=day)
         people = {}
         for resident in session.scalars(select(Resident).where(Resident.id.in_(ids))):
             people[resident.id] = InvolvedResident(

@@ -18,17 +18,15 @@ from app.errors import DomainError, NotFound, ValidationError
 from app.formatting import format_datetime, to_local, utcnow
 from app.i18n import _
 from app.models import (
-    Bed,
-    BedAssignment,
     ContactAssignment,
     MissingCase,
     MissingReport,
     Resident,
-    Room,
     Staff,
 )
 from app.models.attendance import CLOSE_REASONS, MISSING_REPORT_KINDS
 from app.models.residents import STATUS_IN_RESIDENCE, STATUS_MISSING
+from app.queries.residents import room_names
 from app.permissions import Permission, require
 from app.rules.absence import report_due, report_urgency
 from app.unit_of_work import Actor
@@ -127,11 +125,7 @@ def _summaries(session: Session, cases: list[MissingCase]) -> list[CaseSummary]:
     resident_ids = {case.resident_id for case in cases}
     residents = {r.id: r for r in session.scalars(
         select(Resident).where(Resident.id.in_(resident_ids)))}
-    rooms = dict(session.execute(
-        select(BedAssignment.resident_id, Room.name)
-        .join(Bed, Bed.id == BedAssignment.bed_id).join(Room, Room.id == Bed.room_id)
-        .where(BedAssignment.resident_id.in_(resident_ids), BedAssignment.deleted_at.is_(None))
-        .order_by(BedAssignment.started_on, BedAssignment.created_at)).all())
+    rooms = room_names(session, resident_ids)
     staff = dict(session.execute(select(Staff.id, Staff.full_name)).all())
     reports: dict[uuid.UUID, dict[str, ReportDone]] = {}
     for report in session.scalars(select(MissingReport).where(

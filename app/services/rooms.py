@@ -80,14 +80,14 @@ def list_beds(db: Database, actor: Actor, *, free_only: bool = False) -> list[Be
     beds = [BedView(*row) for row in rows]
     if free_only:
         beds = [b for b in beds if b.occupant_id is None]
-    return sorted(beds, key=lambda b: (_natural(b.room_name), _natural(b.label)))
+    return sorted(beds, key=lambda b: (natural_key(b.room_name), natural_key(b.label)))
 
 
-def _natural(text: str) -> tuple:
-    """Sort "2" before "10"."""
+def natural_key(text: str) -> tuple:
+    """Sort "2" before "10" (room and bed names)."""
     import re
 
-    return tuple(int(part) if part.isdigit() else part.lower()
+    return tuple(int(part) if part.isdigit() else part.casefold()
                  for part in re.split(r"(\d+)", text))
 
 

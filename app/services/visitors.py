@@ -21,6 +21,7 @@ from app.i18n import _
 from app.models import Centre, Resident, Staff, Visit
 from app.models.centre import DEFAULT_VISITOR_RETENTION_MONTHS
 from app.models.reception import ID_DOCUMENT_TYPES
+from app.queries.residents import room_names
 from app.permissions import Permission, require
 from app.queries.residents import escape_like
 from app.unit_of_work import SYSTEM, Actor, audit_entry
@@ -183,17 +184,12 @@ def sign_out(db: Database, actor: Actor, visit_id: uuid.UUID, *, left_at: dateti
 def _views(session: Session, visits: list[Visit]) -> list[VisitView]:
     if not visits:
         return []
-    from app.models import Bed, BedAssignment, Room
 
     resident_ids = {v.resident_id for v in visits if v.resident_id}
     names = {r.id: f"{r.given_names} {r.family_name}" for r in session.execute(
         select(Resident.id, Resident.given_names, Resident.family_name)
         .where(Resident.id.in_(resident_ids)))}
-    rooms = dict(session.execute(
-        select(BedAssignment.resident_id, Room.name)
-        .join(Bed, Bed.id == BedAssignment.bed_id).join(Room, Room.id == Bed.room_id)
-        .where(BedAssignment.resident_id.in_(resident_ids), BedAssignment.deleted_at.is_(None))
-        .order_by(BedAssignment.started_on)).all())
+    rooms = room_names(session, resident_ids)
     staff = dict(session.execute(select(Staff.id, Staff.full_name)).all())
     return [VisitView(v.id, v.visitor_name, v.id_document_type, v.id_document_number, v.relation,
                       v.visitor_key, v.resident_id, names.get(v.resident_id),
