@@ -90,9 +90,10 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from app.db import Database, open_database
-from app.formatting import LOCAL_TZ, format_date, local_today, utcnow
+from app.formatting import LOCAL_TZ, format_date, local_today, to_local, utcnow
 from app.i18n import _
 from app.models import (
+    AllowanceDecision,
     AttendanceMark,
     AttendanceRound,
     Bed,
@@ -4031,9 +4032,43 @@ def _incident_snapshot(inc: _Incident) -> dict[str, Any]:
     return jsonable(asdict(detail))
 
 
+_ALLOWANCE_COMMENTS = ("Jeg var træt, jeg gør det i næste uge.", None,
+                       "Det er ikke fair, de andre gør det heller ikke.",
+                       "I did not understand that it was my turn.")
+
+
+def _allowance_decision(demo: _Demo, device_id: uuid.UUID,
+                        inc: _Incident) -> dict[str, Any] | None:
+    """The leader's decision behind an "allowance reduction" on a refusal: the minor's
+    supplement withheld for a week from the day after, the minor told the same day."""
+    if inc.scenario != "refused_tasks" or "allowance_reduction" not in inc.kinds \
+            or inc.voided_at is not None or inc.main is None or inc.logged_at is None:
+        return None
+    leaders = [m for m in demo.staff if Role.CENTRE_LEADER.value in m.roles]
+    if not leaders:
+        return None
+    decided = inc.logged_at + timedelta(hours=20)
+    if decided > demo.latest:
+        return None
+    on = to_local(decided).date()
+    pick = inc.id.int  # not the generator's random stream: the rest of the demo stays put
+    comments = _ALLOWANCE_COMMENTS[pick % len(_ALLOWANCE_COMMENTS)]
+    return {**_synced(device_id, uuid.UUID(int=inc.id.int ^ 0xA110), decided),
+            "incident_id": inc.id, "resident_id": inc.main.id, "kind": "withhold",
+            "allowance": "supplement_2", "grounds": "refused_tasks",
+            "reasons": "Har nægtet at udføre sine pligter flere gange trods advarsler "
+                       "(husordenen).",
+            "period_from": on + timedelta(days=1), "period_to": on + timedelta(days=7),
+            "per_day_dkk": None, "decided_on": on, "decided_by": leaders[pick % len(leaders)].id,
+            "authorisation_id": None, "resident_told_on": on,
+            "resident_comments": comments, "resident_declined": comments is None,
+            "cancelled_on": None, "cancel_reason": None}
+
+
 def _incident_rows(demo: _Demo,
                    device_id: uuid.UUID) -> list[tuple[type, list[dict[str, Any]]]]:
     incidents, versions, residents, staff, forces, items, reports = [], [], [], [], [], [], []
+    decisions = []
 
     def part_row(part: _Part, inc: _Incident) -> dict[str, Any]:
         assert part.created_at is not None
@@ -4087,6 +4122,9 @@ def _incident_rows(demo: _Demo,
                 "returned_on": item.returned_on,
                 "returned_by": item.returned_by.id if item.returned_by else None,
                 "handed_to_police": item.handed_to_police})
+        decision = _allowance_decision(demo, device_id, inc)
+        if decision is not None:
+            decisions.append(decision)
         for line in inc.reports:
             reports.append({
                 **_synced(device_id, line.id, line.created_at, [line.marked_at]),
@@ -4096,7 +4134,7 @@ def _incident_rows(demo: _Demo,
                 "reference": line.reference})
     return [(Incident, incidents), (IncidentVersion, versions), (IncidentResident, residents),
             (IncidentStaff, staff), (UseOfForce, forces), (ConfiscatedItem, items),
-            (IncidentReport, reports)]
+            (IncidentReport, reports), (AllowanceDecision, decisions)]
 
 
 # --- 4. rows --------------------------------------------------------------------------

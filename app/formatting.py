@@ -5,8 +5,9 @@ Times are stored in UTC and shown in Europe/Copenhagen.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -69,3 +70,24 @@ def format_number(value: int | float | Decimal) -> str:
 
 def format_dkk(amount: int | float | Decimal) -> str:
     return babel_numbers.format_currency(amount, "DKK", locale=current_locale())
+
+
+def parse_dkk(raw: Decimal | str | None) -> Decimal | None:
+    """An amount of kroner as staff type it: "1.250,50", "1250,5", "1250.50" or "1.250"
+    (1250: a dot before groups of three digits separates thousands, kroner have two
+    decimals). ``None`` for blank; ``ValueError`` naming the text for anything else."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, Decimal):
+        value = raw
+    else:
+        text = str(raw).strip().replace(" ", "").replace("kr.", "").replace("kr", "")
+        if "," in text or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(text) from None
+    if not value.is_finite():  # "NaN", "Infinity": not amounts (and NaN cannot be compared)
+        raise ValueError(str(raw))
+    return value

@@ -52,6 +52,9 @@ class Permission(StrEnum):
     READ_ALL_INCIDENTS = "read_all_incidents"
     VOID_INCIDENTS = "void_incidents"
     VIEW_INCIDENT_TRENDS = "view_incident_trends"
+    # The leader decides on cash allowances and may authorise others to (domain-rules §4).
+    DECIDE_ALLOWANCE = "decide_allowance"
+    AUTHORISE_ALLOWANCE = "authorise_allowance"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -78,6 +81,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.READ_ALL_INCIDENTS: N_("read every incident"),
     Permission.VOID_INCIDENTS: N_("void an incident"),
     Permission.VIEW_INCIDENT_TRENDS: N_("see incident patterns and trends"),
+    Permission.DECIDE_ALLOWANCE: N_("decide to reduce or withhold a cash allowance"),
+    Permission.AUTHORISE_ALLOWANCE: N_("authorise staff to decide on cash allowances"),
 }
 
 P = Permission

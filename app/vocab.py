@@ -95,3 +95,10 @@ IMMEDIATE_ACTION_LABELS = {"first_aid": N_("First aid"), "ambulance": N_("Ambula
                            "fire_service": N_("Fire service called"),
                            "emergency_doctor": N_("Emergency doctor (1813)"),
                            "separated": N_("Residents separated"), "other": N_("Other")}
+ALLOWANCE_LABELS = {"basic": N_("Basic cash allowance"),
+                    "supplement_1": N_("Supplementary allowance, phase 1"),
+                    "supplement_2": N_("Supplementary allowance, phase 2")}
+DECISION_KIND_LABELS = {"reduce": N_("Reduced"), "withhold": N_("Withheld")}
+DECISION_GROUNDS_LABELS = {"refused_tasks": N_("Refused required tasks"),
+                           "refused_move_order": N_("Did not obey a move order"),
+                           "violence": N_("Violence"), "threats": N_("Threats")}

@@ -7,14 +7,15 @@ Bilag 10 §2.4) says it is for, on one or two A4 pages:
 * **IN8** – concern about radicalisation and/or harassment (race, religion, gender …), with
   the grounds of the harassment and whether the police and PET were told.
 * **IN9** – crime and serious incidents, and the cash-allowance cases caused by violence
-  or threats (room to fill in what was decided).
+  or threats (the recorded decision, or room to fill it in).
 * **IN10** – use of force against a minor: one section per use of force with what was done,
   when, for how long, why, who decided, injuries, the date the minor was told about the
   report and **the minor's own statement** word for word (or that the minor declined),
   and the items taken into safekeeping.
 * **IN12** – reduction or withdrawal of cash allowance when a resident refuses required
-  tasks or a move order; the decision itself is a later feature, so its fields are left
-  clearly labelled to fill in by hand.
+  tasks or a move order, with the decision recorded in Centre Desk (who decided, under
+  whose authorisation, the grounds, the period, the amount and the resident's comments);
+  without a recorded decision its fields are blanks to fill in by hand.
 
 Every form starts with a banner (form code, incident number and version, whether this
 report is marked as sent), then the centre and the reporting staff member, the facts of
@@ -36,7 +37,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from app.formatting import format_date, format_datetime, to_local, utcnow
+from app.formatting import format_date, format_datetime, format_dkk, to_local, utcnow
 from app.forms.document import (CHECKLIST_RULES, ACCENT, INK, MUTED, RULE, SHADE, Block, Checkboxes, DataTable,
                                 Layout, Lines, Section, form_styles, para,
                                 render_document, table_style, value_text)
@@ -44,8 +45,10 @@ from app.forms.round_sheet import TickBox
 from app.i18n import _, ngettext
 from app.rules.residents import age_on
 from app.services.centre import CentreView
+from app.services.allowance import DecisionView
 from app.services.incidents import ForceView, IncidentDetail, ReportLine
-from app.vocab import (IMMEDIATE_ACTION_LABELS, INCIDENT_KIND_LABELS, INCIDENT_REPORT_LABELS,
+from app.vocab import (ALLOWANCE_LABELS, DECISION_GROUNDS_LABELS, DECISION_KIND_LABELS,
+                       IMMEDIATE_ACTION_LABELS, INCIDENT_KIND_LABELS, INCIDENT_REPORT_LABELS,
                        RESIDENT_ROLE_LABELS, label)
 
 FORM_CODES = ("IN8", "IN9", "IN10", "IN12")
@@ -507,9 +510,67 @@ def _allowance_fill_in(layout: Layout, *, reduction: bool, refusal: bool) -> lis
         Spacer(0, 2.5 * mm),
         Lines(3, _("The resident's comments (passed on to the Agency)")),
         Spacer(0, 1 * mm),
-        para(_("Fill in by hand: the allowance decision is not yet recorded in Centre Desk."),
+        para(_("No decision is recorded in Centre Desk yet: fill in by hand, or record the "
+               "decision on the incident and print the form again."),
              styles.note),
     ]
+    return blocks
+
+
+def _decision_blocks(decision: DecisionView, layout: Layout) -> list[Block]:
+    """A recorded allowance decision: what, why, for how long, how much, who decided."""
+    styles = form_styles()
+    period = _("{start} – {end}").format(start=format_date(decision.period_from),
+                                        end=format_date(decision.period_to))
+    if decision.kind == "reduce":
+        amount = _("{per_day} a day, {total} in all").format(
+            per_day=format_dkk(decision.per_day), total=format_dkk(decision.amount))
+    else:
+        amount = _("All of it ({per_day} a day), {total} in all").format(
+            per_day=format_dkk(decision.per_day), total=format_dkk(decision.amount))
+    decided_by = decision.decided_by or "–"
+    if decision.authorised_by:
+        decided_by = _("{name}, authorised by {leader}").format(name=decided_by,
+                                                               leader=decision.authorised_by)
+    if decision.resident_declined:
+        comments: object = _("The resident declined to comment.")
+    else:
+        comments = decision.resident_comments
+    grounds = _("Grounds")
+    comments_label = _("The resident's comments (passed on to the Agency)")
+    blocks: list[Block] = [
+        _fill_in([(_("Resident"), decision.resident_name),
+                  (_("Cash allowance"), "{what}: {kind}".format(
+                      what=label(ALLOWANCE_LABELS, decision.allowance),
+                      kind=label(DECISION_KIND_LABELS, decision.kind))),
+                  (_("Because of"), label(DECISION_GROUNDS_LABELS, decision.grounds)),
+                  (grounds, decision.reasons),
+                  (_("Period"), period), (_("Amount"), amount),
+                  (_("Decided by"), decided_by),
+                  (_("Date of decision"), format_date(decision.decided_on)),
+                  (_("Resident told what the case is based on (date)"),
+                   format_date(decision.resident_told_on) or None),
+                  (comments_label, comments)], layout, long=(grounds, comments_label),
+                 emphasise=(_("Cash allowance"), _("Amount"))),
+    ]
+    if decision.cancelled_on:
+        blocks.append(para(_("Cancelled {date}: {reason}").format(
+            date=format_date(decision.cancelled_on), reason=decision.cancel_reason or ""),
+            styles.note, bold=True))
+    return blocks
+
+
+def _decisions_section(code: str, decisions: Sequence[DecisionView], layout: Layout,
+                       *, title: str, reduction: bool, refusal: bool) -> list[Block]:
+    mine = [d for d in decisions if d.form == code]
+    if not mine:
+        return [Section(title + " " + _("(to be filled in)"),
+                        _allowance_fill_in(layout, reduction=reduction, refusal=refusal))]
+    blocks: list[Block] = []
+    for index, decision in enumerate(mine, start=1):
+        heading = title if len(mine) == 1 else _("{title} ({index} of {count})").format(
+            title=title, index=index, count=len(mine))
+        blocks.append(Section(heading, _decision_blocks(decision, layout)))
     return blocks
 
 
@@ -568,7 +629,8 @@ def _signatures(incident: IncidentDetail, layout: Layout) -> Table:
 
 def incident_form_blocks(code: str, centre: CentreView, incident: IncidentDetail,
                          people: Mapping[uuid.UUID, InvolvedResident],
-                         layout: Layout) -> list[Block]:
+                         layout: Layout,
+                         decisions: Sequence[DecisionView] = ()) -> list[Block]:
     styles = form_styles()
     blocks: list[Block] = [
         _banner(code, incident, layout),
@@ -584,11 +646,11 @@ def incident_form_blocks(code: str, centre: CentreView, incident: IncidentDetail
         if incident.uses_of_force:
             blocks.append(Section(_("Use of force (details on IN10)"),
                                   [_force_summary(incident)]))
-        if ALLOWANCE_KINDS & set(incident.kinds):
-            blocks.append(Section(
-                _("Cash allowance (cases caused by violence or threats)"),
-                _allowance_fill_in(layout, reduction="allowance_reduction" in incident.kinds,
-                                   refusal=False)))
+        if ALLOWANCE_KINDS & set(incident.kinds) or any(d.form == "IN9" for d in decisions):
+            blocks += _decisions_section(
+                "IN9", decisions, layout,
+                title=_("Cash allowance (cases caused by violence or threats)"),
+                reduction="allowance_reduction" in incident.kinds, refusal=False)
     elif code == "IN10":
         forces = incident.uses_of_force
         for index, force in enumerate(forces, start=1):
@@ -601,8 +663,9 @@ def incident_form_blocks(code: str, centre: CentreView, incident: IncidentDetail
             blocks.append(Section(_("Items taken into safekeeping"), [_confiscated(incident)]))
     elif code == "IN12":
         blocks.append(Section(_("The refusal"), _refusal(incident, layout)))
-        blocks.append(Section(_("Decision on the cash allowance (to be filled in)"),
-                              _allowance_fill_in(layout, reduction=True, refusal=True)))
+        blocks += _decisions_section("IN12", decisions, layout,
+                                     title=_("Decision on the cash allowance"),
+                                     reduction=True, refusal=True)
     blocks += [
         Section(_("Reports and notifications"), [_checklist(code, incident, layout)]),
         KeepTogether([Spacer(0, 9 * mm), _signatures(incident, layout)]),
@@ -613,11 +676,13 @@ def incident_form_blocks(code: str, centre: CentreView, incident: IncidentDetail
 def render_incident_form(code: str, centre: CentreView, incident: IncidentDetail,
                          people: Mapping[uuid.UUID, InvolvedResident] | None = None, *,
                          printed_at: datetime | None = None,
-                         printed_by: str | None = None) -> bytes:
+                         printed_by: str | None = None,
+                         decisions: Sequence[DecisionView] = ()) -> bytes:
     """Form ``code`` (IN8, IN9, IN10 or IN12) filled in from ``incident`` as PDF bytes.
 
     ``centre`` has ``name`` and ``code``; ``people`` holds the details of the residents
-    involved by resident id (those missing print with name and person ID only).
+    involved by resident id (those missing print with name and person ID only);
+    ``decisions`` the incident's cash-allowance decisions (IN9 and IN12 print theirs).
     """
     if code not in FORM_CODES:
         raise ValueError(f"unknown incident form {code!r}; the forms are: "
@@ -626,7 +691,7 @@ def render_incident_form(code: str, centre: CentreView, incident: IncidentDetail
     printed_at = printed_at or utcnow()
     return render_document(
         form_title(code), centre,
-        lambda layout: incident_form_blocks(code, centre, incident, people, layout),
+        lambda layout: incident_form_blocks(code, centre, incident, people, layout, decisions),
         subtitle=_("Incident {number}").format(number=incident.number),
         printed_at=printed_at, printed_by=printed_by,
         subject=_("Report {code} on incident {number}").format(code=code,

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
+from app.models.allowance import AllowanceAuthorisation, AllowanceDecision
 from app.models.attendance import AttendanceMark, AttendanceRound, Leave, MissingCase, MissingReport
 from app.models.audit import AuditEntry
 from app.models.base import Base, Synced, UTCDateTime
@@ -10,6 +11,6 @@ from app.models.reception import LostItem, LostItemDisposition, Visit
 from app.models.residents import Bed, BedAssignment, ContactAssignment, Draft, Resident, Room
 from app.models.staff import Staff
 
-__all__ = ["AttendanceMark", "AttendanceRound", "AuditEntry", "Base", "Bed", "BedAssignment", "Centre", "ConfiscatedItem", "ContactAssignment", "Draft", "Incident", "IncidentReport", "IncidentResident", "IncidentStaff",
+__all__ = ["AllowanceAuthorisation", "AllowanceDecision", "AttendanceMark", "AttendanceRound", "AuditEntry", "Base", "Bed", "BedAssignment", "Centre", "ConfiscatedItem", "ContactAssignment", "Draft", "Incident", "IncidentReport", "IncidentResident", "IncidentStaff",
            "IncidentVersion",
            "Leave", "LocalSetting", "LostItem", "LostItemDisposition", "MissingCase", "MissingReport", "Resident", "Room", "Staff", "Synced", "UseOfForce", "UTCDateTime", "Visit"]

@@ -20,7 +20,7 @@ from app.models import Resident
 from app.models.reception import DISPOSITION_POLICE, DISPOSITION_RETURNED
 from app.queries.residents import room_names
 from app.permissions import Permission, require
-from app.services import (attendance, audit, centre, incidents, lost_property, missing,
+from app.services import (allowance, attendance, audit, centre, incidents, lost_property, missing,
                           residents, visitors)
 from app.services.lost_property import ItemView, RegisterFilter
 from app.unit_of_work import Actor, audit_entry
@@ -292,8 +292,9 @@ def incident_form_pdf(db: Database, actor: Actor, incident_id: uuid.UUID, code: 
     centre_view = centre.get_centre(db)
     from app.forms.incident_reports import render_incident_form
 
+    decisions = allowance.decisions_for_incident(db, actor, incident_id)
     pdf = render_incident_form(code, centre_view, detail, people, printed_at=utcnow(),
-                               printed_by=_printed_by(actor))
+                               printed_by=_printed_by(actor), decisions=decisions)
     _record_prints(db, actor, "incident", [detail.id], f"{code} form",
                    {"code": code, "version": detail.version})
     return pdf

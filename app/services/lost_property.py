@@ -6,18 +6,17 @@ logged or corrected so the due lists are one indexed query.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import DomainError, NotFound, ValidationError
-from app.formatting import format_date, format_dkk, local_today, utcnow
+from app.formatting import format_date, format_dkk, local_today, parse_dkk, utcnow
 from app.i18n import _
 from app.models import Bed, BedAssignment, LostItem, LostItemDisposition, Resident, Room, Staff
 from app.models.reception import (DISPOSITION_CHARITY, DISPOSITION_DESTROYED,
@@ -227,24 +226,7 @@ def _item(session: Session, item_id: uuid.UUID) -> LostItem:
     return item
 
 
-def _value(raw: Decimal | str | None) -> Decimal | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, Decimal):
-        value = raw
-    else:
-        # Staff type Danish amounts: "1.250,50" or "1250,5" or "1250.50"; "1.250" is 1250
-        # (a dot before groups of three digits separates thousands: kroner have two decimals).
-        text = str(raw).strip().replace(" ", "").replace("kr.", "").replace("kr", "")
-        if "," in text or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(text) from None
-    if not value.is_finite():  # "NaN", "Infinity": not amounts (and NaN cannot be compared)
-        raise ValueError(str(raw))
-    return value
+_value = parse_dkk
 
 
 def _check_items(items: list[ItemInput]) -> tuple[list[tuple[ItemInput, Decimal]], dict]:

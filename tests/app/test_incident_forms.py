@@ -243,8 +243,7 @@ def test_in12_names_the_refusal_and_leaves_the_decision_to_fill_in(db, people, r
                      "Amount or share", "Period", "Date of decision",
                      "Resident told what the case is based on (date)",
                      "The resident's comments (passed on to the Agency)",
-                     "Fill in by hand: the allowance decision is not yet recorded in "
-                     "Centre Desk.",
+                     "No decision is recorded in Centre Desk yet: fill in by hand",
                      "IN12 to the Agency (allowance)"):
         assert expected in text, expected
 
