@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("upgrade", parents=[common],
                         help=_("upgrade the database to the current schema (after a backup)"))
+    from app.sync.cli import add_commands
+
+    add_commands(commands, common)
     return parser
 
 
@@ -184,10 +187,18 @@ def main(argv: list[str] | None = None, *, start_gui: GuiStarter | None = None) 
         return _cmd_init(args, db_path)
     if args.command == "demo":
         return _cmd_demo(args, db_path)
+    if args.command == "headoffice":
+        from app.sync.cli import run_headoffice
+
+        return run_headoffice(args)
     if not db_path.exists():
         return _fail(_("there is no database at {path}.").format(path=db_path))
     if args.command == "due":
         return _cmd_due(args, db_path)
+    if args.command == "sync":
+        from app.sync.cli import run_sync
+
+        return run_sync(args, db_path)
     if args.command == "upgrade":
         from app.db import Database, upgrade_to_head
 

@@ -90,6 +90,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from app.db import Database, open_database
+from app.sync.capture import backfill
 from app.formatting import LOCAL_TZ, format_date, local_today, to_local, utcnow
 from app.i18n import _
 from app.models import (
@@ -4346,6 +4347,9 @@ def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
             yield from _write(db, demo, password_hash, cancel)
         except _Cancelled:
             return
+        # The rows were bulk-inserted past the unit of work: enqueue them for head office.
+        with db.sessions.begin() as session:
+            backfill(session)
         # Visitor identity older than the centre's retention is erased, as the cleanup job
         # does (and logs) every day.
         demo.visits_erased = visitors.erase_expired_identities(db, now=demo.latest)

@@ -55,6 +55,7 @@ class Permission(StrEnum):
     # The leader decides on cash allowances and may authorise others to (domain-rules §4).
     DECIDE_ALLOWANCE = "decide_allowance"
     AUTHORISE_ALLOWANCE = "authorise_allowance"
+    SYNC = "sync"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -83,6 +84,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.VIEW_INCIDENT_TRENDS: N_("see incident patterns and trends"),
     Permission.DECIDE_ALLOWANCE: N_("decide to reduce or withhold a cash allowance"),
     Permission.AUTHORISE_ALLOWANCE: N_("authorise staff to decide on cash allowances"),
+    Permission.SYNC: N_("send sync files to head office and set up the sync"),
 }
 
 P = Permission
@@ -110,8 +112,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                         P.MANAGE_LEAVE, P.VIEW_INCIDENT_TRENDS})
     | _ON_SHIFT | _DESK | _ON_DUTY,
     Role.CENTRE_LEADER: frozenset(Permission),
+    # The sync file holds every record: the leader and the administrator send it.
     Role.ADMINISTRATOR: frozenset({P.VIEW_RESIDENTS, P.MANAGE_ROOMS, P.MANAGE_STAFF,
-                                   P.VIEW_AUDIT, P.CONFIGURE_CENTRE}),
+                                   P.VIEW_AUDIT, P.CONFIGURE_CENTRE, P.SYNC}),
 }
 
 

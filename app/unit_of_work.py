@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.formatting import utcnow
 from app.models import AuditEntry, Synced
+from app.sync.capture import capture_flush
 
 _SYNC_COLUMNS = frozenset({"id", "created_at", "updated_at", "updated_by_device", "row_version"})
 
@@ -106,6 +107,7 @@ def before_flush(session: Session, _flush_context: Any, _instances: Any) -> None
     if "actor" not in session.info:
         if any(isinstance(o, Synced) for o in (*session.new, *session.dirty, *session.deleted)):
             raise RuntimeError("synced records may only be changed inside Database.unit(actor)")
+        capture_flush(session, [o for o in session.new if isinstance(o, AuditEntry)])
         return
     now = utcnow()
     device_id = session.info["device_id"]
@@ -124,9 +126,11 @@ def before_flush(session: Session, _flush_context: Any, _instances: Any) -> None
         obj.row_version = 1
         if audited:
             audit_entry(session, "create", obj.__tablename__, obj.id, _created_fields(obj))
+    written = [o for o in session.new if isinstance(o, Synced)]
     for obj in list(session.dirty):
         if not isinstance(obj, Synced) or not session.is_modified(obj, include_collections=False):
             continue
+        written.append(obj)
         changes = _changed_fields(obj)
         obj.updated_at = now
         obj.updated_by_device = device_id
@@ -134,3 +138,5 @@ def before_flush(session: Session, _flush_context: Any, _instances: Any) -> None
         if audited and changes:
             action = "delete" if "deleted_at" in changes and obj.deleted_at is not None else "update"
             audit_entry(session, action, obj.__tablename__, obj.id, changes)
+    # In the same transaction as the change: an export never misses one (app.sync.capture).
+    capture_flush(session, [*written, *(o for o in session.new if isinstance(o, AuditEntry))])

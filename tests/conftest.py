@@ -30,6 +30,13 @@ def _english() -> Iterator[None]:
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def _device_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Device signing keys are encrypted with a machine secret: never the tester's own."""
+    monkeypatch.setenv("CENTREDESK_DEVICE_SECRET", "test-device-secret")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "centre.db"

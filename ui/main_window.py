@@ -40,9 +40,7 @@ AREAS: list[tuple[str, str, str | None]] = [
     ("incidents", N_("Incidents"), None),
     ("lost_property", N_("Lost property"), None),
     ("visitors", N_("Visitors"), None),
-    ("sync", N_("Sync"), N_(
-        "Sync files to head office are not available in this version yet. Nothing leaves this "
-        "PC.")),
+    ("sync", N_("Sync"), None),
     ("admin", N_("Admin"), None),
 ]
 
@@ -64,6 +62,9 @@ class MainWindow(QMainWindow):
         else:
             self.idle.pause()
         ctx.changed.connect(self._on_changed)
+        from ui.sync.page import SyncScheduler
+
+        self.sync_scheduler = SyncScheduler(ctx, self)
         self.build()
 
     # --- building (again after a language change or a switch of user) -------------------
@@ -226,6 +227,14 @@ class MainWindow(QMainWindow):
             from ui.visitors.page import VisitorsPage
 
             return VisitorsPage(self.ctx)
+        if key == "sync":
+            if not self.ctx.can(Permission.SYNC):
+                return NotYetPage(_("Sync"), _(
+                    "Your role does not send sync files: the centre leader or the administrator "
+                    "does."))
+            from ui.sync.page import SyncPage
+
+            return SyncPage(self.ctx)
         if key == "admin":
             from ui.admin.page import AdminPage
 

@@ -10,7 +10,8 @@ from app.models.incidents import (ConfiscatedItem, Incident, IncidentReport, Inc
 from app.models.reception import LostItem, LostItemDisposition, Visit
 from app.models.residents import Bed, BedAssignment, ContactAssignment, Draft, Resident, Room
 from app.models.staff import Staff
+from app.models.sync import SyncChange
 
 __all__ = ["AllowanceAuthorisation", "AllowanceDecision", "AttendanceMark", "AttendanceRound", "AuditEntry", "Base", "Bed", "BedAssignment", "Centre", "ConfiscatedItem", "ContactAssignment", "Draft", "Incident", "IncidentReport", "IncidentResident", "IncidentStaff",
            "IncidentVersion",
-           "Leave", "LocalSetting", "LostItem", "LostItemDisposition", "MissingCase", "MissingReport", "Resident", "Room", "Staff", "Synced", "UseOfForce", "UTCDateTime", "Visit"]
+           "Leave", "LocalSetting", "LostItem", "LostItemDisposition", "MissingCase", "MissingReport", "Resident", "Room", "Staff", "Synced", "SyncChange", "UseOfForce", "UTCDateTime", "Visit"]

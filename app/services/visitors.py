@@ -24,6 +24,7 @@ from app.models.reception import ID_DOCUMENT_TYPES
 from app.queries.residents import room_names
 from app.permissions import Permission, require
 from app.queries.residents import escape_like
+from app.sync.capture import capture_rows
 from app.unit_of_work import SYSTEM, Actor, audit_entry
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -308,6 +309,7 @@ def erase_expired_identities(db: Database, actor: Actor = SYSTEM, *,
                 turned_away_reason=None,
                 identity_erased_at=now, updated_at=now, row_version=Visit.row_version + 1,
                 updated_by_device=db.device_id))
+        capture_rows(session, Visit, ids, now)
         audit_entry(session, "erase", "visit", None, {"count": len(ids),
                                                       "before": cutoff.isoformat()},
                     _("Visitor identity erased for {count} visits before {time} "

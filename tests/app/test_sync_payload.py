@@ -1,0 +1,49 @@
+"""The sync payload's JSON Schema is generated from the models and committed; change capture
+writes a change line in the same transaction as every change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.models import SyncChange
+from app.services import rooms
+from app.sync.payload import SCHEMA_PATH, build_schema, exported_columns, synced_tables
+
+
+def test_the_committed_schema_is_current():
+    committed = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert committed == build_schema(), (
+        "the models changed: regenerate with python -m app.sync.payload and commit")
+
+
+def test_password_hashes_never_leave_the_centre():
+    assert "password_hash" not in exported_columns(synced_tables()["staff"])
+    assert "password_hash" not in json.dumps(build_schema()["definitions"]["row_staff"])
+
+
+def test_every_change_gets_a_numbered_line_in_the_same_transaction(db, admin):
+    with db.read() as session:
+        before = session.query(SyncChange).count()
+    created = rooms.create_room(db, admin, "301", ["A"])
+    with db.read() as session:
+        lines = session.query(SyncChange).filter(SyncChange.seq > before).all()
+    entities = {line.entity for line in lines}
+    assert {"room", "bed", "audit_entry"} <= entities
+    assert [line.seq for line in lines] == sorted(line.seq for line in lines)
+    bed = next(line for line in lines if line.entity == "bed")
+    assert bed.row_id == created[0].id and bed.row_version == 1
+
+
+def test_a_failed_transaction_leaves_no_change_line(db, admin):
+    with db.read() as session:
+        before = session.query(SyncChange).count()
+    with pytest.raises(RuntimeError), db.unit(admin) as session:
+        from app.models import Room
+
+        session.add(Room(name="999", section="general"))
+        session.flush()
+        raise RuntimeError("power cut")
+    with db.read() as session:
+        assert session.query(SyncChange).count() == before
