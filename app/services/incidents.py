@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import DomainError, NotFound, PermissionDenied, ValidationError
-from app.formatting import format_datetime, to_local, utcnow
+from app.formatting import format_date, format_datetime, local_today, to_local, utcnow
 from app.i18n import _
 from app.models import (ConfiscatedItem, ContactAssignment, Incident, IncidentReport,
                         IncidentResident, IncidentStaff, IncidentVersion, Resident, Staff,
@@ -346,6 +346,38 @@ def get_incident(db: Database, actor: Actor, incident_id: uuid.UUID) -> Incident
         return _detail(session, incident)
 
 
+def incident_as_input(db: Database, actor: Actor, incident_id: uuid.UUID) -> IncidentInput:
+    """The incident as it stands, as the input a correction starts from (ids, not names)."""
+    require(actor, Permission.LOG_INCIDENTS)
+    with db.read() as session:
+        incident = _incident(session, incident_id)
+        if not _can_read(session, actor, incident):
+            raise PermissionDenied(_("You may not correct incident {number}.").format(
+                number=incident.number))
+
+        def live(model: type) -> list:
+            return list(session.scalars(select(model).where(
+                model.incident_id == incident.id, model.deleted_at.is_(None))
+                .order_by(model.created_at)))
+
+        forces = sorted(live(UseOfForce), key=lambda f: f.started_at)
+        return IncidentInput(
+            happened_at=incident.happened_at, noticed_at=incident.noticed_at,
+            place=incident.place, kinds=tuple(incident.kinds),
+            description=incident.description,
+            residents=tuple((r.resident_id, r.role) for r in live(IncidentResident)),
+            staff_ids=tuple(s.staff_id for s in live(IncidentStaff)),
+            other_persons=incident.other_persons,
+            immediate_actions=tuple(incident.immediate_actions or ()),
+            harassment_grounds=incident.harassment_grounds,
+            uses_of_force=tuple(ForceInput(
+                f.resident_id, f.kind, f.started_at, f.ended_at, f.reason, f.decided_by,
+                f.injuries, f.minor_informed_on, f.minor_statement, f.minor_declined,
+                f.statement_on) for f in forces),
+            confiscated=tuple(ConfiscatedInput(i.description, i.resident_id, i.kept_where)
+                              for i in live(ConfiscatedItem)))
+
+
 def list_incidents(db: Database, actor: Actor, *, since: datetime | None = None,
                    include_voided: bool = False, limit: int = 500) -> list[IncidentSummary]:
     """Recent incidents, newest first; those the actor may not read show no names."""
@@ -412,24 +444,49 @@ def _next_number(session: Session, year: int) -> str:
     return f"{prefix}{(int(last.split('-')[1]) + 1) if last else 1:04d}"
 
 
-def _write_parts(session: Session, incident: Incident, data: IncidentInput) -> None:
+def _write_parts(session: Session, incident: Incident, data: IncidentInput,
+                 before: tuple[list[UseOfForce], list[ConfiscatedItem]] = ([], [])) -> None:
+    """Write the people, uses of force and items; ``before`` are the parts a correction
+    replaces, whose recorded facts the input does not carry (see ``correct_incident``)."""
+    old_forces, old_items = list(before[0]), list(before[1])
     for resident_id, role in dict.fromkeys(data.residents):
         session.add(IncidentResident(incident_id=incident.id, resident_id=resident_id,
                                      role=role))
     for staff_id in dict.fromkeys(data.staff_ids):
         session.add(IncidentStaff(incident_id=incident.id, staff_id=staff_id))
     for force in data.uses_of_force:
-        session.add(UseOfForce(
+        row = UseOfForce(
             incident_id=incident.id, resident_id=force.resident_id, kind=force.kind,
             started_at=force.started_at, ended_at=force.ended_at, reason=force.reason.strip(),
             decided_by=force.decided_by, injuries=_clean(force.injuries),
             minor_informed_on=force.minor_informed_on,
             minor_statement=_clean(force.minor_statement), minor_declined=force.minor_declined,
-            statement_on=force.statement_on))
+            statement_on=force.statement_on)
+        heard = (row.minor_informed_on is not None or row.minor_statement is not None
+                 or row.minor_declined)
+        old = next((f for f in old_forces if f.resident_id == force.resident_id
+                    and f.kind == force.kind), None)
+        if old is not None:
+            old_forces.remove(old)
+            if not heard:
+                # The minor's view is recorded after the incident (``record_statement``); a
+                # correction that does not carry it keeps it.
+                row.minor_informed_on, row.minor_statement = (old.minor_informed_on,
+                                                              old.minor_statement)
+                row.minor_declined, row.statement_on = old.minor_declined, old.statement_on
+        session.add(row)
     for item in data.confiscated:
-        session.add(ConfiscatedItem(incident_id=incident.id, resident_id=item.resident_id,
-                                    description=item.description.strip(),
-                                    kept_where=_clean(item.kept_where)))
+        row = ConfiscatedItem(incident_id=incident.id, resident_id=item.resident_id,
+                              description=item.description.strip(),
+                              kept_where=_clean(item.kept_where))
+        old_item = next((i for i in old_items if i.description == row.description
+                         and i.resident_id == row.resident_id), None)
+        if old_item is not None:
+            # Still listed: whether and when it was given back stays recorded.
+            old_items.remove(old_item)
+            row.returned_on, row.returned_by = old_item.returned_on, old_item.returned_by
+            row.handed_to_police = old_item.handed_to_police
+        session.add(row)
 
 
 def _apply_fields(incident: Incident, data: IncidentInput, minor: bool) -> None:
@@ -483,11 +540,15 @@ def log_incident(db: Database, actor: Actor, data: IncidentInput, *,
 
 def correct_incident(db: Database, actor: Actor, incident_id: uuid.UUID, data: IncidentInput,
                      *, reason: str, now: datetime | None = None) -> IncidentDetail:
-    """Correct a submitted incident; the version before is kept, reports are only added."""
+    """Correct a submitted incident; the version before is kept, reports are only added.
+
+    The parts are rewritten from ``data``; facts recorded after the incident that the input
+    does not carry are kept: whether a confiscated item still listed (same description and
+    resident) was given back, and the minor's view of a use of force still listed (same
+    resident and kind) when the input has none.
+    """
     require(actor, Permission.LOG_INCIDENTS)
     now = now or utcnow()
-    if not reason.strip():
-        raise ValidationError({"reason": _("Write why the incident is corrected.")})
     with db.unit(actor) as session:
         incident = _incident(session, incident_id)
         if not _can_read(session, actor, incident):
@@ -496,19 +557,24 @@ def correct_incident(db: Database, actor: Actor, incident_id: uuid.UUID, data: I
         if incident.voided_at is not None:
             raise DomainError(_("Incident {number} is void.").format(number=incident.number))
         problems = _validate(session, data, now)
+        if not reason.strip():
+            problems["reason"] = _("Write why the incident is corrected.")
         if problems:
             raise ValidationError(problems)
         session.add(IncidentVersion(incident_id=incident.id, version=incident.version,
                                     snapshot=jsonable(asdict(_detail(session, incident))),
                                     corrected_by=actor.staff_id, reason=reason.strip()))
+        replaced: dict[type, list] = {}
         for model in (IncidentResident, IncidentStaff, UseOfForce, ConfiscatedItem):
-            for row in session.scalars(select(model).where(model.incident_id == incident.id,
-                                                           model.deleted_at.is_(None))):
+            replaced[model] = list(session.scalars(
+                select(model).where(model.incident_id == incident.id, model.deleted_at.is_(None))
+                .order_by(model.created_at)))
+            for row in replaced[model]:
                 row.deleted_at = now
         session.flush()
         _apply_fields(incident, data, _minor_involved(session, data))
         incident.version += 1
-        _write_parts(session, incident, data)
+        _write_parts(session, incident, data, (replaced[UseOfForce], replaced[ConfiscatedItem]))
         _sync_reports(session, incident, data.extra_reports)
         session.flush()
         return _detail(session, incident)
@@ -590,13 +656,27 @@ def record_statement(db: Database, actor: Actor, force_id: uuid.UUID, *,
         return _detail(session, _incident(session, force.incident_id))
 
 
-def return_confiscated(db: Database, actor: Actor, item_id: uuid.UUID, *, on: date,
-                       to_police: bool = False) -> IncidentDetail:
+def return_confiscated(db: Database, actor: Actor, item_id: uuid.UUID, *, on: date | None,
+                       to_police: bool = False, today: date | None = None) -> IncidentDetail:
+    """An item taken into safekeeping is given back (or handed to the police) on ``on``:
+    not in the future, not before the incident happened."""
     require(actor, Permission.LOG_INCIDENTS)
+    today = today or local_today()
+    if on is None:
+        raise ValidationError({"on": _("Give the date the item was given back.")})
+    if on > today:
+        raise ValidationError({"on": _("The date {date} is in the future.").format(
+            date=format_date(on))})
     with db.unit(actor) as session:
         item = session.get(ConfiscatedItem, item_id)
         if item is None or item.deleted_at is not None:
             raise NotFound(_("The item does not exist (any more)."))
+        incident = _incident(session, item.incident_id)
+        happened = to_local(incident.happened_at).date()
+        if on < happened:
+            raise ValidationError({"on": _(
+                "The date {date} is before the incident happened ({happened}).").format(
+                date=format_date(on), happened=format_date(happened))})
         item.returned_on, item.returned_by, item.handed_to_police = on, actor.staff_id, to_police
         session.flush()
         return _detail(session, _incident(session, item.incident_id))

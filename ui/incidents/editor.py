@@ -1,20 +1,23 @@
 """Logging an incident: built for a tired person alone at 3 a.m. — keyboard all the way, the
-reports it will need shown as kinds are ticked, and every keystroke kept as a draft."""
+reports it will need shown as kinds are ticked, and every keystroke kept as a draft.
+
+The same dialog corrects a submitted incident: prefilled with the incident as it stands, with a
+required reason; the earlier version is kept by ``incidents.correct_incident``."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGridLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
-from app.formatting import format_time, utcnow
+from app.formatting import format_time, local_today
 from app.i18n import _
 from app.models.incidents import IMMEDIATE_ACTIONS, RESIDENT_ROLES
 from app.queries import residents as resident_query
@@ -34,8 +37,17 @@ DRAFT_KEY = "incident-new"
 DRAFT_DELAY_MS = 400
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
+def correction_draft_key(incident_id: uuid.UUID) -> str:
+    """The draft of a correction of one incident, kept apart from the new-incident draft."""
+    return f"incident-correct-{incident_id}"
+
+
+def _iso(moment: datetime | date | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 class ForceRow(QGroupBox):
@@ -57,6 +69,9 @@ class ForceRow(QGroupBox):
         self.started.setObjectName(f"force_started_{number}")
         self.ended = datetime_edit()
         self.ended.setObjectName(f"force_ended_{number}")
+        # An end not recorded (possible in older records) shows as such, not as a made-up time.
+        self.ended.setMinimumDate(QDate(2000, 1, 1))
+        self.ended.setSpecialValueText(_("not recorded"))
         self.reason = QLineEdit(objectName=f"force_reason_{number}")
         self.reason.setPlaceholderText(_("Why was it necessary?"))
         self.decided_by = QComboBox(objectName=f"force_decided_by_{number}")
@@ -71,6 +86,9 @@ class ForceRow(QGroupBox):
                                             "the minor has been told about the report"))
         self.declined = QCheckBox(_("The minor declined to give a view"),
                                   objectName=f"force_declined_{number}")
+        # The minor's view as recorded before (a correction): its dates stay unless it changes.
+        self.recorded: tuple[str | None, bool, date | None, date | None] = (None, False, None,
+                                                                             None)
         form = QFormLayout(self)
         form.addRow(_("Resident"), self.resident)
         form.addRow(_("What was done"), self.kind)
@@ -95,25 +113,37 @@ class ForceRow(QGroupBox):
             combo.setCurrentIndex(index)
             combo.blockSignals(False)
 
+    def ended_at(self) -> datetime | None:
+        if self.ended.dateTime() == self.ended.minimumDateTime():
+            return None
+        return edit_datetime(self.ended)
+
     def value(self, informed_today: bool) -> ForceInput:
         statement = self.statement.toPlainText().strip() or None
-        told = bool(statement) or self.declined.isChecked()
-        today = utcnow().date() if told and informed_today else None
+        declined = self.declined.isChecked()
+        told = bool(statement) or declined
+        was_statement, was_declined, informed_on, statement_on = self.recorded
+        if (statement, declined) != (was_statement, was_declined):
+            today = local_today() if told and informed_today else None
+            informed_on = (informed_on or today) if told else None
+            statement_on = today
         return ForceInput(
             resident_id=self.resident.currentData(), kind=self.kind.currentData() or "",
-            started_at=edit_datetime(self.started), ended_at=edit_datetime(self.ended),
+            started_at=edit_datetime(self.started), ended_at=self.ended_at(),
             reason=self.reason.text(), decided_by=self.decided_by.currentData(),
-            injuries=self.injuries.text(), minor_informed_on=today,
-            minor_statement=statement, minor_declined=self.declined.isChecked(),
-            statement_on=today)
+            injuries=self.injuries.text(), minor_informed_on=informed_on,
+            minor_statement=statement, minor_declined=declined, statement_on=statement_on)
 
     def payload(self) -> dict[str, Any]:
+        was_statement, was_declined, informed_on, statement_on = self.recorded
         return {"resident": str(self.resident.currentData() or ""),
                 "kind": self.kind.currentData(), "started": _iso(edit_datetime(self.started)),
-                "ended": _iso(edit_datetime(self.ended)), "reason": self.reason.text(),
+                "ended": _iso(self.ended_at()), "reason": self.reason.text(),
                 "decided_by": str(self.decided_by.currentData() or ""),
                 "injuries": self.injuries.text(), "statement": self.statement.toPlainText(),
-                "declined": self.declined.isChecked()}
+                "declined": self.declined.isChecked(),
+                "recorded": [was_statement, was_declined, _iso(informed_on),
+                             _iso(statement_on)]}
 
     def fill(self, values: dict[str, Any]) -> None:
         for combo, key in ((self.resident, "resident"), (self.decided_by, "decided_by")):
@@ -124,27 +154,54 @@ class ForceRow(QGroupBox):
         for edit, key in ((self.started, "started"), (self.ended, "ended")):
             if values.get(key):
                 set_datetime(edit, datetime.fromisoformat(values[key]))
+        if "ended" in values and not values["ended"]:
+            self.ended.setDateTime(self.ended.minimumDateTime())
         self.reason.setText(values.get("reason", ""))
         self.injuries.setText(values.get("injuries", ""))
         self.statement.setPlainText(values.get("statement", ""))
         self.declined.setChecked(bool(values.get("declined")))
+        if values.get("recorded"):
+            was_statement, was_declined, informed_on, statement_on = values["recorded"]
+            self.recorded = (was_statement, bool(was_declined), _day(informed_on),
+                             _day(statement_on))
 
 
 class IncidentEditor(QDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    """A new incident, or (``correcting``) a correction of a submitted one."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 correcting: IncidentDetail | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.saved: IncidentDetail | None = None
+        self.correcting = correcting
+        self.original: IncidentInput | None = None
+        self.draft_key = DRAFT_KEY
+        self.base_version = correcting.version if correcting else None
         self.setObjectName("incident_editor")
         self.setWindowTitle(_("Log an incident"))
-        self.resize(1100, 860)
+        self.resize(1120, 860)
         self.errors = FieldErrors()
         with ctx.db.read() as session:
             rows = resident_query.page(session, ResidentFilter(), limit=1000)
         self.all_residents = [(r.id, f"{r.given_names} {r.family_name}"
                                + (f" ({r.room_name})" if r.room_name else "")) for r in rows]
         self.staff = [(s.id, s.full_name) for s in staff_service.list_staff(ctx.db, ctx.actor)]
+        if correcting is not None:
+            self.original = incidents.incident_as_input(ctx.db, ctx.actor, correcting.id)
+            self.draft_key = correction_draft_key(correcting.id)
+            self.setWindowTitle(_("Correct incident {number}").format(number=correcting.number))
+            # Staff no longer active who took part or decided keep their place in the record.
+            listed = {sid for sid, _name in self.staff}
+            wanted = {*self.original.staff_ids,
+                      *(f.decided_by for f in self.original.uses_of_force if f.decided_by)}
+            if wanted - listed:
+                self.staff += [(s.id, s.full_name) for s in staff_service.list_staff(
+                    ctx.db, ctx.actor, include_inactive=True) if s.id in wanted - listed]
         self._build()
+        if self.original is not None:
+            self._fill(self._payload_of(self.original))
+        self.pristine = self.payload()
         self._restore_draft()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -155,7 +212,7 @@ class IncidentEditor(QDialog):
         # would otherwise take the key themselves.
         for widget in self.findChildren(QWidget):
             widget.installEventFilter(self)
-        self.place.setFocus()
+        (self.reason if self.correcting is not None else self.place).setFocus()
 
     # --- building ------------------------------------------------------------------------
     def _build(self) -> None:
@@ -282,10 +339,13 @@ class IncidentEditor(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there, so the right column is not cut off when the use of force appears.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         scroll.setWidget(body)
 
         self.general_error = ErrorLabel()
-        save = QPushButton(_("Submit (Ctrl+Enter)"), objectName="save_button")
+        save = QPushButton(_("Save the correction (Ctrl+Enter)") if self.correcting
+                           else _("Submit (Ctrl+Enter)"), objectName="save_button")
         save.clicked.connect(self.submit)
         cancel = QPushButton(_("Cancel"), objectName="cancel_button")
         cancel.clicked.connect(self.cancel)
@@ -296,6 +356,23 @@ class IncidentEditor(QDialog):
         buttons.addWidget(save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.draft_notice)
+        self.reason = QLineEdit(self, objectName="correction_reason")
+        if self.correcting is not None:
+            info = QLabel(_("Incident {number} as it stands now (version {version}). That "
+                            "version is kept when you save the correction; reports are only "
+                            "ever added, and those done stay done.").format(
+                number=self.correcting.number, version=self.correcting.version))
+            info.setObjectName("correction_info")
+            info.setWordWrap(True)
+            info.setStyleSheet("background: #e8f0fe; padding: 4px;")
+            self.reason.setPlaceholderText(_("What was wrong or missing, and how you know"))
+            reason_form = QFormLayout()
+            self.errors.add_row(reason_form, _("Reason for the correction"), "reason",
+                                self.reason)
+            layout.addWidget(info)
+            layout.addLayout(reason_form)
+        else:
+            self.reason.hide()
         layout.addWidget(scroll, 1)
         layout.addWidget(self.general_error)
         layout.addLayout(buttons)
@@ -417,11 +494,34 @@ class IncidentEditor(QDialog):
             self._changed()
 
     # --- input, drafts ---------------------------------------------------------------------
-    def incident_input(self) -> IncidentInput:
+    def _confiscated_input(self) -> tuple[ConfiscatedInput, ...]:
+        """One item per line, of the resident causing it, kept where the field says. In a
+        correction an item already listed stays that resident's and, unless the place was
+        changed, where it was kept."""
         lines = [line.strip() for line in self.confiscated.toPlainText().splitlines()
                  if line.strip()]
         causing = next((rid for rid, _n, role in self.involved_residents() if role == "causing"),
                        None)
+        kept_where = self.kept_where.text()
+        earlier = list(self.original.confiscated) if self.original else []
+        unchanged_place = kept_where.strip() == self._original_kept_where().strip()
+        items = []
+        for line in lines:
+            before = next((i for i in earlier if i.description.strip() == line), None)
+            if before is None:
+                items.append(ConfiscatedInput(line, causing, kept_where))
+                continue
+            earlier.remove(before)
+            items.append(ConfiscatedInput(
+                line, before.resident_id, before.kept_where if unchanged_place else kept_where))
+        return tuple(items)
+
+    def _original_kept_where(self) -> str:
+        if self.original is None or not self.original.confiscated:
+            return ""
+        return next((i.kept_where for i in self.original.confiscated if i.kept_where), "")
+
+    def incident_input(self) -> IncidentInput:
         return IncidentInput(
             happened_at=edit_datetime(self.happened), noticed_at=edit_datetime(self.noticed),
             place=self.place.text(), kinds=tuple(self.checked_kinds()),
@@ -436,8 +536,7 @@ class IncidentEditor(QDialog):
             harassment_grounds=self.harassment.text() if self.harassment.isEnabled() else None,
             uses_of_force=tuple(row.value(True) for row in self.force_rows)
             if self.force_group.isVisible() or self.force_group.isVisibleTo(self) else (),
-            confiscated=tuple(ConfiscatedInput(line, causing, self.kept_where.text())
-                              for line in lines))
+            confiscated=self._confiscated_input())
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -452,6 +551,36 @@ class IncidentEditor(QDialog):
             "actions": [code for code, box in self.actions.items() if box.isChecked()],
             "confiscated": self.confiscated.toPlainText(), "kept_where": self.kept_where.text(),
             "force": [row.payload() for row in self.force_rows],
+            "reason": self.reason.text(),
+            # The version a correction starts from, to tell when someone corrected it since.
+            "version": self.base_version,
+        }
+
+    def _payload_of(self, data: IncidentInput) -> dict[str, Any]:
+        """The incident being corrected, in the shape of a draft."""
+        names = dict(self.all_residents)
+        if self.correcting is not None:
+            for rid, name, _person_id, _role in self.correcting.residents:
+                names.setdefault(rid, name)
+        return {
+            "happened": _iso(data.happened_at), "noticed": _iso(data.noticed_at),
+            "place": data.place, "kinds": list(data.kinds),
+            "harassment": data.harassment_grounds or "",
+            "residents": [[str(rid), names.get(rid, ""), role] for rid, role in data.residents],
+            "staff": [str(sid) for sid in data.staff_ids],
+            "others": data.other_persons or "", "description": data.description,
+            "actions": list(data.immediate_actions),
+            "confiscated": "\n".join(i.description for i in data.confiscated),
+            "kept_where": self._original_kept_where(),
+            "force": [{
+                "resident": str(f.resident_id or ""), "kind": f.kind,
+                "started": _iso(f.started_at), "ended": _iso(f.ended_at), "reason": f.reason,
+                "decided_by": str(f.decided_by or ""), "injuries": f.injuries or "",
+                "statement": f.minor_statement or "", "declined": f.minor_declined,
+                "recorded": [f.minor_statement, f.minor_declined, _iso(f.minor_informed_on),
+                             _iso(f.statement_on)]} for f in data.uses_of_force],
+            "reason": "",
+            "version": self.base_version,
         }
 
     def _fill(self, values: dict[str, Any]) -> None:
@@ -459,9 +588,11 @@ class IncidentEditor(QDialog):
             if values.get(key):
                 set_datetime(edit, datetime.fromisoformat(values[key]))
         self.place.setText(values.get("place", ""))
-        for code in values.get("kinds", []):
-            self.set_kind(code)
+        kinds = set(values.get("kinds", []))
+        for code in INCIDENT_KINDS:
+            self.set_kind(code, code in kinds)
         self.harassment.setText(values.get("harassment", ""))
+        self.involved.clear()
         for rid, name, role in values.get("residents", []):
             item = QListWidgetItem(f"{name} – {label(RESIDENT_ROLE_LABELS, role)}")
             item.setData(Qt.ItemDataRole.UserRole, (uuid.UUID(rid), name, role))
@@ -473,28 +604,45 @@ class IncidentEditor(QDialog):
                                in staff else Qt.CheckState.Unchecked)
         self.others.setText(values.get("others", ""))
         self.description.setPlainText(values.get("description", ""))
-        for code in values.get("actions", []):
-            if code in self.actions:
-                self.actions[code].setChecked(True)
+        actions = set(values.get("actions", []))
+        for code, box in self.actions.items():
+            box.setChecked(code in actions)
         self.confiscated.setPlainText(values.get("confiscated", ""))
         self.kept_where.setText(values.get("kept_where", ""))
+        self.reason.setText(values.get("reason", ""))
         self._kinds_changed()
-        for index, force in enumerate(values.get("force", [])):
+        forces = values.get("force", [])
+        while len(self.force_rows) > max(len(forces), 1):
+            row = self.force_rows.pop()
+            row.setParent(None)
+            row.deleteLater()
+        for index, force in enumerate(forces):
             row = self.force_rows[index] if index < len(self.force_rows) else self.add_force()
             row.fill(force)
 
     def save_draft(self) -> None:
         if self.saved is None and self.ctx.has_actor:
-            drafts.save_draft(self.ctx.db, self.ctx.actor, DRAFT_KEY, self.payload())
+            drafts.save_draft(self.ctx.db, self.ctx.actor, self.draft_key, self.payload())
 
     def _restore_draft(self) -> None:
-        draft = drafts.load_draft(self.ctx.db, self.ctx.actor, DRAFT_KEY)
+        draft = drafts.load_draft(self.ctx.db, self.ctx.actor, self.draft_key)
         if draft is None:
             return
         self._fill(draft.payload)
-        self.draft_notice.setText(_("The incident you began at {time} was restored.").format(
-            time=format_time(draft.saved_at)))
+        self.base_version = draft.payload.get("version", self.base_version)
+        if self.correcting is None:
+            text = _("The incident you began at {time} was restored.")
+        elif draft.payload.get("version") == self.correcting.version:
+            text = _("The correction you began at {time} was restored.")
+        else:
+            text = _("The correction you began at {time} was restored, but the incident has "
+                     "been corrected since: compare it with the incident as it is now.")
+        self.draft_notice.setText(text.format(time=format_time(draft.saved_at)))
+        self.draft_notice.setWordWrap(True)
         self.draft_notice.show()
+
+    def is_dirty(self) -> bool:
+        return self.payload() != self.pristine
 
     # --- actions --------------------------------------------------------------------------
     def submit(self) -> None:
@@ -504,8 +652,13 @@ class IncidentEditor(QDialog):
             from app.errors import ValidationError
 
             try:
-                self.saved = incidents.log_incident(self.ctx.db, self.ctx.actor,
-                                                    self.incident_input())
+                if self.correcting is not None:
+                    self.saved = incidents.correct_incident(
+                        self.ctx.db, self.ctx.actor, self.correcting.id, self.incident_input(),
+                        reason=self.reason.text())
+                else:
+                    self.saved = incidents.log_incident(self.ctx.db, self.ctx.actor,
+                                                        self.incident_input())
             except ValidationError as error:
                 problems.update(error.problems)
                 raise
@@ -517,21 +670,37 @@ class IncidentEditor(QDialog):
                                                                  "confiscated"))))
         if not ok:
             return
-        drafts.discard_draft(self.ctx.db, self.ctx.actor, DRAFT_KEY)
+        self._timer.stop()
+        drafts.discard_draft(self.ctx.db, self.ctx.actor, self.draft_key)
         self.ctx.announce(Changes(incidents=True))
         self.accept()
 
     def cancel(self) -> None:
-        if self.place.text() or self.description.toPlainText() or self.checked_kinds():
-            answer = QMessageBox.question(
-                self, _("Discard the incident?"),
-                _("You have typed something that is not submitted. Throw it away?"))
+        if self.is_dirty():
+            if self.correcting is not None:
+                title, text = _("Discard the correction?"), _(
+                    "You have changed the incident but not saved the correction. Throw the "
+                    "changes away?")
+            else:
+                title, text = _("Discard the incident?"), _(
+                    "You have typed something that is not submitted. Throw it away?")
+            answer = QMessageBox.question(self, title, text)
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        drafts.discard_draft(self.ctx.db, self.ctx.actor, DRAFT_KEY)
+        self._timer.stop()
+        drafts.discard_draft(self.ctx.db, self.ctx.actor, self.draft_key)
         self.reject()
+
+    def reject(self) -> None:
+        # Closed by Esc or the window frame: what was typed in the last moment is kept too;
+        # only Cancel throws the draft away.
+        if self._timer.isActive():
+            self._timer.stop()
+            self.save_draft()
+        super().reject()
 
     def stash_for_switch(self) -> None:
         """Another user takes over the PC: the draft stays for this user."""
+        self._timer.stop()
         self.save_draft()
         self.reject()
