@@ -122,6 +122,14 @@ def main() -> None:
         settle()
         window.grab().save(str(OUT / "incident-trends.png"))
 
+    from app.sync import centre as sync_centre
+    from app.sync.keys import HeadOfficeKeys
+
+    sync_centre.set_recipient(db, HeadOfficeKeys.generate().public_file_text())
+    window.go("sync").refresh()
+    settle()
+    window.grab().save(str(OUT / "sync.png"))
+
     window.go("residents")
     window.lock()
     settle()

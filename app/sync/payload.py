@@ -116,9 +116,10 @@ def decode_value(kind: str, value: Any) -> Any:
     return value
 
 
-def payload_chunks(meta: dict[str, Any], changes: Iterable[dict[str, Any]],
+def payload_chunks(meta: dict[str, Any], changes: Iterable[dict[str, Any] | str],
                    *, batch: int = 2000) -> Iterator[bytes]:
-    """The payload document as a stream of UTF-8 pieces (about ``batch`` changes each)."""
+    """The payload document as a stream of UTF-8 pieces (about ``batch`` changes each);
+    a change is a dict, or its JSON text already."""
     head = {"format": FORMAT, "format_version": FORMAT_VERSION, "meta": meta}
     yield (json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
            + ',"changes":[').encode()
@@ -126,7 +127,7 @@ def payload_chunks(meta: dict[str, Any], changes: Iterable[dict[str, Any]],
     pending: list[str] = []
     first = True
     for change in changes:
-        pending.append(dumps(change))
+        pending.append(change if isinstance(change, str) else dumps(change))
         if len(pending) >= batch:
             yield (("" if first else ",") + ",".join(pending)).encode()
             first, pending = False, []

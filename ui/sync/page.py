@@ -77,6 +77,7 @@ class SyncPage(QWidget):
         folder_row.addWidget(choose)
         self.hours = QSpinBox(objectName="sync_schedule_hours")
         self.hours.setRange(0, 168)
+        self.hours.setMaximumWidth(160)
         self.hours.setSpecialValueText(_("Off"))
         self.hours.setSuffix(_(" hours"))
         self.hours.valueChanged.connect(self._save_schedule)
@@ -95,7 +96,8 @@ class SyncPage(QWidget):
             self.waiting.setText(error.message)
             return
         self.waiting.setText(_("{count} (numbers {first}–{last})").format(
-            count=format_number(state.waiting), first=state.acked_seq + 1, last=state.last_seq)
+            count=format_number(state.waiting), first=format_number(state.acked_seq + 1),
+            last=format_number(state.last_seq))
             if state.waiting else _("None: head office has confirmed every change."))
         self.last_export.setText(
             _("{time}: {file}").format(time=format_datetime(state.last_export_at),

@@ -1,0 +1,133 @@
+"""Issue 7 benchmark: export a 10-year demo centre to a sync file and import it into
+PostgreSQL; the same rows loaded by a plain COPY in the same run as the reference.
+
+    .venv/bin/python tests/benchmarks/bench_sync.py [--keep]
+
+Targets: export >= 50,000 changes/s; import >= 30% of plain COPY throughput; peak memory
+< 500 MB (export and import each run in a child process; their peak RSS is reported).
+Needs the Debian ``postgresql`` package (the server is started on loopback like in tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks.demo_cache import ensure_demo  # noqa: E402
+
+CACHE = Path("/tmp/centredesk-bench/demo-10y-sync.db")
+TABLES = ("sync_change", "attendance_mark", "incident", "allowance_decision")
+
+
+def _child(code: str, *args: str) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints one JSON line; add its peak RSS."""
+    env = {**os.environ, "CENTREDESK_DEVICE_SECRET": "bench"}
+    result = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+EXPORT = """
+import json, resource, sys, time
+from pathlib import Path
+from app.db import open_database
+from app.sync import centre
+from app.sync.keys import HeadOfficeKeys
+db = open_database(sys.argv[1])
+keys = HeadOfficeKeys.generate()
+centre.set_recipient(db, keys.public_file_text())
+Path(sys.argv[3]).write_bytes(keys.private_file_bytes(b"bench", scrypt_n=2**14))
+Path(sys.argv[4]).write_text(centre.device_public_text(db))
+started = time.perf_counter()
+result = centre.export_changes(db, Path(sys.argv[2]), since_seq=0)
+seconds = time.perf_counter() - started
+print(json.dumps({"changes": result.change_count, "seconds": seconds, "path": str(result.path),
+                  "bytes": result.path.stat().st_size,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+IMPORT = """
+import json, resource, sys, time
+from pathlib import Path
+from app.sync import headoffice
+from app.sync.keys import load_headoffice_private
+keys = load_headoffice_private(Path(sys.argv[3]).read_bytes(), b"bench")
+ho = headoffice.open_headoffice(sys.argv[1])
+headoffice.trust_device(ho, Path(sys.argv[4]).read_text())
+started = time.perf_counter()
+result = headoffice.import_file(ho, keys, Path(sys.argv[2]))
+seconds = time.perf_counter() - started
+assert result.ok, result.describe()
+print(json.dumps({"seconds": seconds, "result": result.describe(),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+COPY = """
+import json, sqlite3, sys, time, io
+import psycopg
+from app.sync.payload import synced_tables, exported_columns
+source = sqlite3.connect(sys.argv[2])
+rows = 0
+with psycopg.connect(sys.argv[1]) as conn:
+    started = time.perf_counter()
+    for name, table in synced_tables().items():
+        columns = exported_columns(table)
+        conn.execute(f'CREATE TEMP TABLE "copy_{name}" (' +
+                     ", ".join(f'"{c}" text' for c in columns) + ")")
+        with conn.cursor().copy(f'COPY "copy_{name}" FROM STDIN') as copy:
+            for row in source.execute(f'SELECT {", ".join(columns)} FROM "{name}"'):
+                copy.write_row(row)
+                rows += 1
+    conn.commit()
+    seconds = time.perf_counter() - started
+print(json.dumps({"rows": rows, "seconds": seconds}))
+"""
+
+
+def main() -> None:
+    ensure_demo(CACHE, TABLES)
+    workdir = Path(tempfile.mkdtemp(prefix="centredesk-bench-sync-"))
+    os.chmod(workdir, 0o777)
+    centre_db = workdir / "centre.db"
+    shutil.copy(CACHE, centre_db)
+    out = workdir / "out"
+    out.mkdir()
+    key, device = workdir / "headoffice.key", workdir / "device.json"
+    export = _child(EXPORT, str(centre_db), str(out), str(key), str(device))
+    print(f"export: {export['changes']:,} changes in {export['seconds']:.1f} s = "
+          f"{export['changes'] / export['seconds']:,.0f} changes/s; file "
+          f"{export['bytes'] / 2**20:.1f} MiB; peak RSS {export['peak_mb']:.0f} MB")
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer()
+    server.start()
+    try:
+        url = server.create_database("centredesk_bench")
+        imported = _child(IMPORT, url, export["path"], str(key), str(device))
+        rate = export["changes"] / imported["seconds"]
+        print(f"import into PostgreSQL: {imported['seconds']:.1f} s = {rate:,.0f} rows/s; "
+              f"peak RSS {imported['peak_mb']:.0f} MB ({imported['result']})")
+        plain = _child(COPY, url.replace("+psycopg", ""), str(centre_db))
+        copy_rate = plain["rows"] / plain["seconds"]
+        print(f"plain COPY of the same rows: {plain['seconds']:.1f} s = {copy_rate:,.0f} rows/s")
+        print(f"import throughput = {100 * rate / copy_rate:.0f}% of plain COPY (target >= 30%)")
+    finally:
+        server.stop()
+        if "--keep" not in sys.argv:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
