@@ -47,3 +47,31 @@ def test_a_failed_transaction_leaves_no_change_line(db, admin):
         raise RuntimeError("power cut")
     with db.read() as session:
         assert session.query(SyncChange).count() == before
+
+
+def test_upgrading_an_older_centre_enqueues_every_existing_record_once(tmp_path):
+    """Change capture starts with schema 0006: the records made before it travel in the
+    first sync file, each once."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    from app.db import Database, upgrade_to_head
+
+    fixture = Path(__file__).parents[1] / "migrations" / "fixtures" / "schema_0005_allowance.db"
+    path = tmp_path / "old.db"
+    shutil.copy(fixture, path)
+    db = Database(str(path))
+    try:
+        upgrade_to_head(db)
+    finally:
+        db.close()
+    with sqlite3.connect(path) as connection:
+        for name in synced_tables():
+            rows = connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            lines = connection.execute(
+                "SELECT count(*), count(DISTINCT row_id) FROM sync_change WHERE entity = ?",
+                (name,)).fetchone()
+            assert lines[1] == rows, name
+            assert lines[0] >= rows, name
+        assert connection.execute("SELECT count(*) FROM sync_change").fetchone()[0] > 1000
