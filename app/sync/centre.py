@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from app.db import Database, get_local_setting, set_local_setting
+from app.db import DEVICE_ID_KEY, Database, get_local_setting, set_local_setting
 from app.formatting import utcnow
 from app.i18n import _
 from app.models import Centre, SyncChange
@@ -84,10 +84,24 @@ def device_key_path(db: Database) -> Path:
 
 
 def device_key(db: Database) -> DeviceKey:
-    """This installation's signing key, made on first use."""
+    """This installation's signing key, made on first use.
+
+    A database that has sent files before but has no key file (copied to another PC, or
+    restored from a backup) becomes a new installation: a new device id with a new key,
+    so head office never sees two keys for one device. Head office must trust it anew.
+    """
     path = device_key_path(db)
     if path.exists():
-        return DeviceKey.from_encrypted_pem(path.read_bytes(), device_secret())
+        try:
+            return DeviceKey.from_encrypted_pem(path.read_bytes(), device_secret())
+        except SyncError:
+            raise SyncError(_(
+                "This PC cannot open the database's signing key {path}: the database was "
+                "probably copied from another PC. Move the key file away to give this PC a "
+                "key of its own; head office must then trust the new key.").format(
+                    path=path)) from None
+    if get_local_setting(db, LAST_EXPORT_KEY):
+        _become_new_installation(db)
     key = DeviceKey.generate()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
@@ -138,7 +152,17 @@ class SyncState:
 
 
 def acked_seq(db: Database) -> int:
-    return int(get_local_setting(db, ACKED_KEY, "0") or 0)
+    """What head office confirmed for this installation ("<device id>|<seq>": a copy of the
+    database with a new device id starts again from 0)."""
+    device, _sep, seq = (get_local_setting(db, ACKED_KEY, "") or "").rpartition("|")
+    return int(seq) if seq and device == str(db.device_id) else 0
+
+
+def _become_new_installation(db: Database) -> None:
+    set_local_setting(db, DEVICE_ID_KEY, str(uuid.uuid4()))
+    db._device_id = None  # noqa: SLF001 - the cached id is now stale
+    for key in (ACKED_KEY, LAST_EXPORT_KEY, LAST_RECEIPT_KEY):
+        set_local_setting(db, key, "")
 
 
 def state(db: Database) -> SyncState:
@@ -338,6 +362,6 @@ def import_receipt(db: Database, doc: dict[str, Any], *, now: datetime | None = 
     acked = max(acked_seq(db), confirmed)
     with db.sessions.begin() as session:
         session.execute(delete(SyncChange).where(SyncChange.seq <= acked))
-    set_local_setting(db, ACKED_KEY, str(acked))
+    set_local_setting(db, ACKED_KEY, f"{db.device_id}|{acked}")
     set_local_setting(db, LAST_RECEIPT_KEY, f"{(now or utcnow()).isoformat()}|{acked}")
     return acked

@@ -1,0 +1,72 @@
+"""The centre's side of sync: a copied database becomes a new installation; what head office
+confirmed belongs to one installation; nothing to export writes no file."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from app.db import Database
+from app.sync import SyncError, centre
+from app.sync.envelope import read_header
+from app.sync.keys import HeadOfficeKeys
+
+
+@pytest.fixture
+def exported(db, admin, tmp_path):
+    keys = HeadOfficeKeys.generate()
+    centre.set_recipient(db, keys.public_file_text())
+    out = tmp_path / "out"
+    out.mkdir()
+    result = centre.export_changes(db, out)
+    assert result is not None
+    return keys, out, result
+
+
+def test_nothing_to_export_writes_no_file(db, exported):
+    _keys, out, result = exported
+    assert centre.export_changes(db, out, since_seq=result.last_seq) is None
+    assert list(out.iterdir()) == [result.path]
+
+
+def test_a_copy_without_its_key_file_becomes_a_new_installation(db, exported, tmp_path):
+    _keys, out, first = exported
+    copy_path = tmp_path / "copy.db"
+    db.close()
+    shutil.copy(db.path, copy_path)
+    copy = Database(str(copy_path))
+    try:
+        old_device = copy.device_id
+        key = centre.device_key(copy)
+        assert copy.device_id != old_device
+        assert key.fingerprint != centre.device_key(db).fingerprint
+        assert centre.acked_seq(copy) == 0
+        again = centre.export_changes(copy, out)
+        assert read_header(again.path)["device_id"] == str(copy.device_id)
+        assert again.first_seq == 1
+    finally:
+        copy.close()
+
+
+def test_a_key_file_from_another_pc_is_explained(db, exported, monkeypatch):
+    monkeypatch.setenv("CENTREDESK_DEVICE_SECRET", "another-pc")
+    with pytest.raises(SyncError, match="copied from another PC"):
+        centre.device_key(db)
+
+
+def test_what_head_office_confirmed_belongs_to_one_installation(db, exported):
+    from app.db import set_local_setting
+
+    set_local_setting(db, centre.ACKED_KEY, f"{db.device_id}|7")
+    assert centre.acked_seq(db) == 7
+    set_local_setting(db, centre.ACKED_KEY, "00000000-0000-0000-0000-000000000000|7")
+    assert centre.acked_seq(db) == 0
+
+
+def test_export_needs_head_offices_key_and_an_existing_folder(db, admin, tmp_path):
+    with pytest.raises(SyncError, match="public key is not set"):
+        centre.export_changes(db, tmp_path)
+    centre.set_recipient(db, HeadOfficeKeys.generate().public_file_text())
+    with pytest.raises(SyncError, match="does not exist"):
+        centre.export_changes(db, tmp_path / "nowhere")
