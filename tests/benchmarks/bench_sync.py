@@ -82,12 +82,16 @@ source = sqlite3.connect(sys.argv[2])
 rows = 0
 with psycopg.connect(sys.argv[1]) as conn:
     started = time.perf_counter()
+    present = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     for name, table in synced_tables().items():
+        if name not in present:
+            continue
         columns = exported_columns(table)
         conn.execute(f'CREATE TEMP TABLE "copy_{name}" (' +
                      ", ".join(f'"{c}" text' for c in columns) + ")")
         with conn.cursor().copy(f'COPY "copy_{name}" FROM STDIN') as copy:
-            for row in source.execute(f'SELECT {", ".join(columns)} FROM "{name}"'):
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            for row in source.execute(f'SELECT {quoted} FROM "{name}"'):
                 copy.write_row(row)
                 rows += 1
     conn.commit()
