@@ -22,7 +22,7 @@ from app.unit_of_work import SYSTEM, Actor, before_flush
 
 # The newest migration. tests/migrations checks it against app/migrations/versions, so the
 # start-up check can compare revisions without importing Alembic (which costs start time).
-HEAD_REVISION = "0006_sync"
+HEAD_REVISION = "0007_notes"
 
 DEVICE_ID_KEY = "device_id"
 
@@ -184,6 +184,12 @@ def upgrade_to_head(db: Database) -> Path | None:
     from alembic import command
 
     command.upgrade(alembic_config(db), "head")
+    # A migration that copied the notes table may have renumbered the rowids the full-text
+    # index is keyed on (app.fts): re-reading the notes costs little once per upgrade.
+    from app import fts
+
+    with db.engine.begin() as connection:
+        fts.rebuild(connection)
     return backup
 
 

@@ -59,6 +59,11 @@ How it is built — the timeline:
    are corrected (version 1 kept and the parts written again, as ``correct_incident`` does),
    and now and then one logged twice is voided by the leader. Numbers "YYYY-NNNN" count per
    year it happened, in the order logged.
+3e. ``app.demo_notes.plan_notes``, a pass after the incidents with its own random stream:
+   the shift observations — several notes per resident per week, mostly by the contact
+   persons, some by the night staff, a few concerns acknowledged by the primary contact
+   person and a coordinator (a couple still waiting today), some corrected the same day or
+   days later (the earlier words kept), a very few deleted.
 4. ``_write``: the simulated objects become rows, inserted in batches with SQLAlchemy
    Core inside one ``db.unit(SYSTEM, audit=False)``. Core inserts bypass the unit of
    work's hook, so ``_synced`` fills the sync columns here; one summary audit entry says
@@ -90,8 +95,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from app.db import Database, open_database
-from app.sync.capture import backfill
 from app.formatting import LOCAL_TZ, format_date, local_today, to_local, utcnow
+from app.fts import index_suspended
 from app.i18n import _
 from app.models import (
     AllowanceDecision,
@@ -164,6 +169,7 @@ from app.services.incidents import (
 )
 from app.services.lost_property import OCCUPANT_LOOKBACK_DAYS
 from app.services.visitors import visitor_key
+from app.sync.capture import backfill
 from app.unit_of_work import SYSTEM, audit_entry, jsonable
 
 CENTRE_NAME = "Børnecenter Sandholm"
@@ -232,6 +238,9 @@ class DemoResult:
     incident_reports_open: int = 0
     incidents_corrected: int = 0
     incidents_voided: int = 0
+    observations: int = 0
+    observation_concerns: int = 0
+    observations_revised: int = 0
 
     @property
     def residents(self) -> int:
@@ -675,6 +684,8 @@ class _Demo:
     visits_erased: int = 0
     # Incidents (``_plan_incidents``), in the order they were logged.
     incidents: list[_Incident] = field(default_factory=list)
+    # Shift observations (``app.demo_notes``), in the order written.
+    notes: list[Any] = field(default_factory=list)
 
     @property
     def beds(self) -> list[_Bed]:
@@ -4228,14 +4239,18 @@ def _write(db: Database, demo: _Demo, password_hash: str,
     cases = _case_rows(demo, db.device_id)
     reception = _reception_rows(demo, db.device_id)
     incidents = _incident_rows(demo, db.device_id)
+    from app.demo_notes import note_rows
+
+    notes = note_rows(demo.notes, db.device_id)
     # The rounds and marks are made as they are written (too many to keep in memory).
-    total = (sum(len(rows) for _model, rows in (*tables, *cases, *reception, *incidents))
+    total = (sum(len(rows) for _model, rows in (*tables, *cases, *reception, *incidents,
+                                                *notes))
              + len(demo.rounds) + demo.expected_marks)
     done = 0
     message = _("Saving the demo centre")
-    with db.unit(SYSTEM, audit=False) as session:
+    with db.unit(SYSTEM, audit=False) as session, index_suspended(session.connection()):
         for model, rows in itertools.chain(tables, _round_rows(demo, db.device_id), cases,
-                                           reception, incidents):
+                                           reception, incidents, notes):
             for start in range(0, len(rows), BATCH_SIZE):
                 if cancel is not None and cancel.is_set():
                     raise _Cancelled
@@ -4254,7 +4269,8 @@ def _write(db: Database, demo: _Demo, password_hash: str,
             "last_day": demo.today.isoformat(), "residents": len(demo.stays),
             "staff": len(demo.staff) + 1, "rounds": len(demo.rounds),
             "marks": demo.marks_written, "lost_items": len(demo.items),
-            "visits": len(demo.visits), "incidents": len(demo.incidents)},
+            "visits": len(demo.visits), "incidents": len(demo.incidents),
+            "observations": len(demo.notes)},
             summary="demo centre generated")
     yield Progress(message, total, total)
 
@@ -4331,6 +4347,12 @@ def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
             return
         yield Progress(_("Planning the incident log"), 0, 1)
         _plan_incidents(demo)
+        if cancel is not None and cancel.is_set():
+            return
+        yield Progress(_("Planning the shift observations"), 0, 1)
+        from app.demo_notes import plan_notes
+
+        demo.notes = plan_notes(demo, random.Random(f"{seed}/notes"))
         earliest = min([s.arrival for s in demo.stays] or [demo.first_day])
         demo.founded_at = demo.moment(earliest - timedelta(days=rng.randint(60, 240)), 9, 12)
 
@@ -4403,7 +4425,10 @@ def _result(demo: _Demo) -> DemoResult:
         incident_reports_open=sum(1 for i in live for line in i.reports
                                   if line.done_at is None),
         incidents_corrected=sum(1 for i in demo.incidents if i.correction is not None),
-        incidents_voided=len(demo.incidents) - len(live))
+        incidents_voided=len(demo.incidents) - len(live),
+        observations=sum(1 for n in demo.notes if n.deleted_at is None),
+        observation_concerns=sum(1 for n in demo.notes if n.concern and n.deleted_at is None),
+        observations_revised=sum(1 for n in demo.notes if n.earlier is not None))
 
 
 def describe(result: DemoResult, db_path: Path) -> str:
@@ -4439,6 +4464,10 @@ def describe(result: DemoResult, db_path: Path) -> str:
             force=result.uses_of_force, reports=result.incident_reports,
             open=result.incident_reports_open, corrected=result.incidents_corrected,
             voided=result.incidents_voided),
+        _("Shift observations: {notes} notes ({concerns} marked as concern); {revised} "
+          "changed more than a day after they were written (the earlier words kept).").format(
+            notes=result.observations, concerns=result.observation_concerns,
+            revised=result.observations_revised),
         "",
         _("Demo users (log in with the user name and password):"),
     ]

@@ -55,6 +55,12 @@ class Permission(StrEnum):
     # The leader decides on cash allowances and may authorise others to (domain-rules §4).
     DECIDE_ALLOWANCE = "decide_allowance"
     AUTHORISE_ALLOWANCE = "authorise_allowance"
+    # Shift observations (domain-rules §3, §7). Reading depends on who the resident's contact
+    # persons are (app.services.observations); these widen it to every resident.
+    WRITE_OBSERVATIONS = "write_observations"
+    READ_ALL_OBSERVATIONS = "read_all_observations"
+    DELETE_OBSERVATIONS = "delete_observations"
+    VIEW_CASELOAD = "view_caseload"
     SYNC = "sync"
 
 
@@ -84,13 +90,18 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.VIEW_INCIDENT_TRENDS: N_("see incident patterns and trends"),
     Permission.DECIDE_ALLOWANCE: N_("decide to reduce or withhold a cash allowance"),
     Permission.AUTHORISE_ALLOWANCE: N_("authorise staff to decide on cash allowances"),
+    Permission.WRITE_OBSERVATIONS: N_("write shift observations"),
+    Permission.READ_ALL_OBSERVATIONS: N_("read the shift observations of every resident"),
+    Permission.DELETE_OBSERVATIONS: N_("delete a shift observation another staff member wrote"),
+    Permission.VIEW_CASELOAD: N_("see how many residents each contact person has"),
     Permission.SYNC: N_("send sync files to head office and set up the sync"),
 }
 
 P = Permission
-# Everyone on a shift takes rounds and acts on a missing child, night staff included.
+# Everyone on a shift takes rounds and acts on a missing child, night staff included, and
+# writes down what they observed of the residents (reading it back is another matter).
 _ON_SHIFT = frozenset({P.TAKE_ROUNDS, P.HANDLE_MISSING, P.LOG_VISITORS, P.VIEW_LOST_PROPERTY,
-                       P.LOG_INCIDENTS})
+                       P.LOG_INCIDENTS, P.WRITE_OBSERVATIONS})
 # Staff on the duty roles read every incident; contact persons read those of their residents.
 _ON_DUTY = frozenset({P.READ_ALL_INCIDENTS})
 # The reception desk keeps the lost-property register; at night the night staff do.
@@ -109,7 +120,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SOCIAL_COORDINATOR: frozenset({P.VIEW_RESIDENTS, P.REGISTER_ARRIVAL, P.EDIT_RESIDENT,
                                         P.EDIT_REPRESENTATIVE, P.CHANGE_ROOM, P.MOVE_OUT,
                                         P.ASSIGN_CONTACT_PERSONS, P.PRINT_RECORD_SHEET,
-                                        P.MANAGE_LEAVE, P.VIEW_INCIDENT_TRENDS})
+                                        P.MANAGE_LEAVE, P.VIEW_INCIDENT_TRENDS,
+                                        # Writes the action plans with the contact persons
+                                        # and balances their caseload (domain-rules §3).
+                                        P.READ_ALL_OBSERVATIONS, P.VIEW_CASELOAD})
     | _ON_SHIFT | _DESK | _ON_DUTY,
     Role.CENTRE_LEADER: frozenset(Permission),
     # The sync file holds every record: the leader and the administrator send it.

@@ -102,3 +102,9 @@ DECISION_KIND_LABELS = {"reduce": N_("Reduced"), "withhold": N_("Withheld")}
 DECISION_GROUNDS_LABELS = {"refused_tasks": N_("Refused required tasks"),
                            "refused_move_order": N_("Did not obey a move order"),
                            "violence": N_("Violence"), "threats": N_("Threats")}
+OBSERVATION_CATEGORY_LABELS = {"wellbeing": N_("Well-being"), "school": N_("School"),
+                               "leisure": N_("Leisure activities"), "social": N_("Social"),
+                               "sleep": N_("Sleep"), "daily_skills": N_("Daily skills"),
+                               "family_contact": N_("Contact with family")}
+CONCERN_AUDIENCE_LABELS = {"primary_contact": N_("Primary contact person"),
+                           "coordinator": N_("Social coordinator")}

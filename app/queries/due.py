@@ -4,6 +4,11 @@ Each area contributes a provider (a function of a read session and a moment) to
 ``DUTY_PROVIDERS``; ``due_duties`` runs them all and sorts the result most urgent first.
 Later features (missing-child reports, incident reports, plan reviews, handover forms,
 lost-property expiries) add their providers here.
+
+Some duties belong to one person, not to the shift: a concern note waits for the resident's
+primary contact person and the social coordinator, and must not be shown to everyone (the
+notes are confidential, domain-rules §7). Their providers (``PERSONAL_DUTY_PROVIDERS``) also
+get the actor, and run only when ``due_duties`` is given one.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ from app.formatting import LOCAL_TZ, format_date, format_datetime, to_local
 from app.i18n import N_, _, ngettext
 from app.models import ContactAssignment, Resident
 from app.models.residents import CONTACT_PRIMARY, CONTACT_SECONDARY
+from app.rules.observations import CONCERN_ACKNOWLEDGE_WITHIN
 from app.rules.residents import ADULT_AGE
 from app.rules.rounds import ROUND_GRACE
-from app.vocab import (INCIDENT_REPORT_LABELS, MISSING_REPORT_LABELS, ROUND_SLOT_LABELS,
-                       label)
+from app.unit_of_work import Actor
+from app.vocab import INCIDENT_REPORT_LABELS, MISSING_REPORT_LABELS, ROUND_SLOT_LABELS, label
 
 # Most urgent first.
 SEVERITIES = ("overdue", "due", "upcoming", "info")
@@ -43,6 +49,8 @@ DUTY_TITLES: dict[str, str] = {
     "incident_report": N_("Incident {number}: {incident_report} – not done, {age} old"),
     "round_due": N_("{round} due now: {marked} of {expected} marked"),
     "round_incomplete": N_("{round} not complete: {marked} of {expected} marked"),
+    "concern_note": N_("Concern about {name} noted by {author} at {time}: read the note and "
+                       "acknowledge it"),
 }
 # Params stored as codes, shown as translated labels.
 PARAM_VOCAB: dict[str, dict[str, str]] = {"report": MISSING_REPORT_LABELS,
@@ -83,6 +91,7 @@ class Duty:
 
 
 DutyProvider = Callable[[Session, datetime], Iterable[Duty]]
+PersonalDutyProvider = Callable[[Session, datetime, Actor], Iterable[Duty]]
 
 
 def _start_of_day(day: date) -> datetime:
@@ -204,16 +213,35 @@ def incident_report_duties(session: Session, at: datetime) -> Iterable[Duty]:
                            "incident_id": str(report.incident_id)})
 
 
+def concern_duties(session: Session, at: datetime, actor: Actor) -> Iterable[Duty]:
+    """Concern notes waiting for the actor as primary contact person or social coordinator
+    (app.services.observations); overdue when not acknowledged within a day. The title says
+    who and when, never the words of the note."""
+    from app.services.observations import waiting_concerns
+
+    for concern in waiting_concerns(session, actor):
+        due_at = concern.written_at + CONCERN_ACKNOWLEDGE_WITHIN
+        yield Duty("concern_note", "overdue" if due_at <= at else "due", due_at,
+                   concern.resident_id, concern.resident_name,
+                   {"author": concern.author_name, "time": concern.written_at,
+                    "note_id": str(concern.note_id)})
+
+
 DUTY_PROVIDERS: list[DutyProvider] = [missing_case_duties, round_duties, incident_report_duties,
                                       contact_person_duties, representative_duties,
                                       adult_birthday_duties, lost_property_duties]
+PERSONAL_DUTY_PROVIDERS: list[PersonalDutyProvider] = [concern_duties]
 
 
-def due_duties(session: Session, at: datetime) -> list[Duty]:
-    """All duties at the moment ``at`` (aware): missing residents first, then most urgent."""
+def due_duties(session: Session, at: datetime, actor: Actor | None = None) -> list[Duty]:
+    """All duties at the moment ``at`` (aware): missing residents first, then most urgent.
+    With ``actor``, also the duties that are that person's own (``PERSONAL_DUTY_PROVIDERS``)."""
     if at.tzinfo is None:
         raise ValueError("naive datetime: give the moment with its timezone")
     duties = [duty for provider in DUTY_PROVIDERS for duty in provider(session, at)]
+    if actor is not None:
+        duties += [duty for provider in PERSONAL_DUTY_PROVIDERS
+                   for duty in provider(session, at, actor)]
     far_future = datetime.max.replace(tzinfo=LOCAL_TZ)
     # A missing child comes before anything else (domain-rules §2: the reports must not be
     # overlooked), then the rest by urgency.

@@ -32,6 +32,7 @@ from app.db import (
     open_database,
     upgrade_to_head,
 )
+from app.fts import is_search_index_table
 from app.models import Base
 from app.services import auth, centre, rooms
 from tests.conftest import PASSWORD
@@ -50,15 +51,22 @@ def _script(db: Database) -> ScriptDirectory:
     return ScriptDirectory.from_config(alembic_config(db))
 
 
+def _not_search_index(name, type_, _parents) -> bool:
+    return not (type_ == "table" and is_search_index_table(name))
+
+
 def _diffs(db: Database) -> list:
     with db.engine.connect() as conn:
+        # As env.py: the full-text index is raw SQL, not a model (app.fts).
         context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                         "compare_server_default": True})
+                                                         "compare_server_default": True,
+                                                         "include_name": _not_search_index})
         return compare_metadata(context, Base.metadata)
 
 
 def _tables(db: Database) -> set[str]:
-    return set(inspect(db.engine).get_table_names())
+    return {name for name in inspect(db.engine).get_table_names()
+            if not is_search_index_table(name)}
 
 
 def _fill(db: Database) -> None:
@@ -257,3 +265,20 @@ def test_alembic_command_line_upgrades_an_empty_file(tmp_path):
             assert conn.execute(text("PRAGMA journal_mode")).scalar().lower() == "wal"
     finally:
         db.close()
+
+
+def _sqlite_objects(db: Database, like: str) -> set[tuple[str, str]]:
+    with db.engine.connect() as conn:
+        return {(kind, name) for kind, name in conn.execute(text(
+            "SELECT type, name FROM sqlite_master WHERE name LIKE :like"), {"like": like})}
+
+
+def test_0007_makes_the_full_text_index_and_its_downgrade_removes_it(empty_db):
+    config = alembic_config(empty_db)
+    command.upgrade(config, "0007_notes")
+    objects = _sqlite_objects(empty_db, "observation_fts%")
+    assert ("table", "observation_fts") in objects
+    assert {name for kind, name in objects if kind == "trigger"} == {
+        "observation_fts_insert", "observation_fts_update", "observation_fts_delete"}
+    command.downgrade(config, "0006_sync")
+    assert _sqlite_objects(empty_db, "observation%") == set()
