@@ -102,7 +102,7 @@ def _require_decider(session: Session, actor: Actor) -> AllowanceAuthorisation |
     if authorisation is None:
         raise PermissionDenied(_(
             "Only the centre leader, or a staff member the centre leader has authorised, "
-            "decides to reduce or withhold a cash allowance."))
+            "may decide to reduce or withhold a cash allowance."))
     return authorisation
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
 
 from app.errors import DomainError
 from app.formatting import format_datetime, format_number, utcnow
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import sync
 from app.unit_of_work import SYSTEM
 from ui.context import AppContext, Changes
@@ -31,7 +31,7 @@ class SyncPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Sync to head office")))
         explain = QLabel(_("Sync files carry this centre's records to head office, encrypted "
-                           "so only head office can read them and signed by this PC. Take "
+                           "so only head office can read them and signed by this PC. Send "
                            "them by network share, encrypted USB stick or e-mail."))
         explain.setWordWrap(True)
         layout.addWidget(explain)
@@ -82,7 +82,7 @@ class SyncPage(QWidget):
         self.hours.setSuffix(_(" hours"))
         self.hours.valueChanged.connect(self._save_schedule)
         schedule_form.addRow(_("Folder"), folder_row)
-        schedule_form.addRow(_("Every"), self.hours)
+        schedule_form.addRow(_("Export every"), self.hours)
         layout.addWidget(scheduled)
         layout.addStretch(1)
         self.folder: Path | None = None
@@ -143,9 +143,10 @@ class SyncPage(QWidget):
                 QMessageBox.information(self, _("Nothing to export"),
                                         _("Head office has every change already."))
             else:
-                QMessageBox.information(self, _("Exported"), _(
-                    "{count} changes written to\n{path}").format(
-                        count=format_number(result.change_count), path=result.path))
+                QMessageBox.information(self, _("Exported"), ngettext(
+                    "{count} change written to\n{path}", "{count} changes written to\n{path}",
+                    result.change_count).format(count=format_number(result.change_count),
+                                                path=result.path))
 
         self.operation = Operation(self, work, title=_("Exporting the sync file…"),
                                    on_success=done).start()
