@@ -35,7 +35,7 @@ AREAS: list[tuple[str, str, str | None]] = [
     ("residents", N_("Residents"), None),
     ("rounds", N_("Rounds"), None),
     ("notes", N_("Notes & plans"), N_(
-        "Shift observations, development plans, social reports and the handover form are not "
+        "Development plans, the social report and the handover to the municipality are not "
         "available in this version yet.")),
     ("incidents", N_("Incidents"), None),
     ("lost_property", N_("Lost property"), None),
@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
     # --- building (again after a language change or a switch of user) -------------------
     def build(self) -> None:
         current = self.current_area() if self.pages else "today"
+        self._save_page_drafts()  # a language change rebuilds the pages
         self.menuBar().clear()
         for toolbar in self.findChildren(QToolBar):
             self.removeToolBar(toolbar)
@@ -235,6 +236,10 @@ class MainWindow(QMainWindow):
             from ui.sync.page import SyncPage
 
             return SyncPage(self.ctx)
+        if key == "notes":
+            from ui.notes.page import NotesPage
+
+            return NotesPage(self.ctx)
         if key == "admin":
             from ui.admin.page import AdminPage
 
@@ -335,9 +340,18 @@ class MainWindow(QMainWindow):
             if hasattr(dialog, "save_draft"):
                 dialog.save_draft()
             dialog.hide()
+        self._save_page_drafts()
         auth.record_lock(self.ctx.db, self.ctx.actor)
         self._set_controls_enabled(False)
         self.overlay.lock(self.ctx.actor.full_name)
+
+    def _save_page_drafts(self, *, stash: bool = False) -> None:
+        """Pages with input of their own (the shift notes) keep it as a draft."""
+        for page in self.pages.values():
+            if stash and hasattr(page, "stash_for_switch"):
+                page.stash_for_switch()
+            elif hasattr(page, "save_draft"):
+                page.save_draft()
 
     def _set_controls_enabled(self, enabled: bool) -> None:
         """While locked, no menu, toolbar or shortcut reaches past the lock screen."""
@@ -378,6 +392,7 @@ class MainWindow(QMainWindow):
             else:
                 dialog.reject()
         self._hidden_dialogs = []
+        self._save_page_drafts(stash=True)
         auth.record_logout(self.ctx.db, self.ctx.actor)
         self.ctx.set_actor(login.actor)
         self._finish_unlock()
@@ -425,6 +440,8 @@ class MainWindow(QMainWindow):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible() and hasattr(dialog, "save_draft"):
                 dialog.save_draft()
+        if self.ctx.has_actor:
+            self._save_page_drafts()
         if self.ctx.has_actor and self.ctx.actor.staff_id is not None:
             auth.record_logout(self.ctx.db, self.ctx.actor)
         QApplication.instance().removeEventFilter(self.idle)
