@@ -122,6 +122,13 @@ def main() -> None:
         settle()
         window.grab().save(str(OUT / "incident-trends.png"))
 
+    notes_page = window.go("notes")
+    settle()
+    window.grab().save(str(OUT / "notes-my-residents.png"))
+    notes_page.tabs.setCurrentIndex(1)
+    settle()
+    window.grab().save(str(OUT / "notes-shift.png"))
+
     from app.sync import centre as sync_centre
     from app.sync.keys import HeadOfficeKeys
 
