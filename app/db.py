@@ -22,7 +22,7 @@ from app.unit_of_work import SYSTEM, Actor, before_flush
 
 # The newest migration. tests/migrations checks it against app/migrations/versions, so the
 # start-up check can compare revisions without importing Alembic (which costs start time).
-HEAD_REVISION = "0007_notes"
+HEAD_REVISION = "0008_plans"
 
 DEVICE_ID_KEY = "device_id"
 
