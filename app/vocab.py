@@ -108,3 +108,15 @@ OBSERVATION_CATEGORY_LABELS = {"wellbeing": N_("Well-being"), "school": N_("Scho
                                "family_contact": N_("Contact with family")}
 CONCERN_AUDIENCE_LABELS = {"primary_contact": N_("Primary contact person"),
                            "coordinator": N_("Social coordinator")}
+INTEGRATION_TASK_LABELS = {"handover_conversation": N_("Handover conversation with the resident"),
+                           "municipality_dialogue": N_("Dialogue with the municipality"),
+                           "handover_form": N_("Handover form to the municipality"),
+                           "agency_statement": N_("Statement for the Agency's placement"),
+                           "move_planning": N_("Planning of the move")}
+PLAN_AREA_LABELS = {"schooling": N_("Schooling"), "leisure": N_("Leisure activities"),
+                    "everyday_skills": N_("Everyday skills"),
+                    "relatives": N_("Contact with relatives"),
+                    "wellbeing": N_("Well-being and health"), "language": N_("Language"),
+                    "other": N_("Other")}
+ACTION_STATUS_LABELS = {"planned": N_("Planned"), "in_progress": N_("In progress"),
+                        "done": N_("Done"), "dropped": N_("Dropped")}

@@ -34,9 +34,7 @@ AREAS: list[tuple[str, str, str | None]] = [
     ("today", N_("Today"), None),
     ("residents", N_("Residents"), None),
     ("rounds", N_("Rounds"), None),
-    ("notes", N_("Notes & plans"), N_(
-        "Development plans, the social report and the handover to the municipality are not "
-        "available in this version yet.")),
+    ("notes", N_("Notes & plans"), None),
     ("incidents", N_("Incidents"), None),
     ("lost_property", N_("Lost property"), None),
     ("visitors", N_("Visitors"), None),

@@ -30,7 +30,8 @@ from app.rules.observations import CONCERN_ACKNOWLEDGE_WITHIN
 from app.rules.residents import ADULT_AGE
 from app.rules.rounds import ROUND_GRACE
 from app.unit_of_work import Actor
-from app.vocab import INCIDENT_REPORT_LABELS, MISSING_REPORT_LABELS, ROUND_SLOT_LABELS, label
+from app.vocab import (INCIDENT_REPORT_LABELS, INTEGRATION_TASK_LABELS, MISSING_REPORT_LABELS,
+                       ROUND_SLOT_LABELS, label)
 
 # Most urgent first.
 SEVERITIES = ("overdue", "due", "upcoming", "info")
@@ -51,11 +52,16 @@ DUTY_TITLES: dict[str, str] = {
     "round_incomplete": N_("{round} not complete: {marked} of {expected} marked"),
     "concern_note": N_("Concern about {name} noted by {author} at {time}: read the note and "
                        "acknowledge it"),
+    "plan_review": N_("Review of {name}'s development plan due {date}: {area}"),
+    "integration_handover_form": N_("Handover form for {name} to {municipality} due {date}"),
+    "integration_task": N_("{name}, moving to {municipality}: {task} – due {date}"),
+    "integration_task_undated": N_("{name}, moving to {municipality}: {task}"),
 }
 # Params stored as codes, shown as translated labels.
 PARAM_VOCAB: dict[str, dict[str, str]] = {"report": MISSING_REPORT_LABELS,
                                           "round": ROUND_SLOT_LABELS,
-                                          "incident_report": INCIDENT_REPORT_LABELS}
+                                          "incident_report": INCIDENT_REPORT_LABELS,
+                                          "task": INTEGRATION_TASK_LABELS}
 
 #: How long before an 18th birthday it appears on the Today page.
 ADULT_BIRTHDAY_NOTICE = timedelta(days=60)
@@ -213,6 +219,38 @@ def incident_report_duties(session: Session, at: datetime) -> Iterable[Duty]:
                            "incident_id": str(report.incident_id)})
 
 
+#: How many days before its due date an integration task counts as upcoming.
+INTEGRATION_UPCOMING_DAYS = 3
+
+
+def integration_duties(session: Session, at: datetime) -> Iterable[Duty]:
+    """Every open task of the integration checklist (domain-rules §3): the handover form due
+    14 days after the permit was notified, and the others (app.services.integration).
+    Overdue after the due day, due on it, upcoming within 3 days; shown as a note from the
+    day the permit is recorded, so the date is known in good time."""
+    from app.services.integration import open_tasks
+
+    today = to_local(at).date()
+    for task in open_tasks(session, today):
+        params: dict[str, Any] = {"municipality": task.municipality, "task": task.code,
+                                  "integration_case_id": str(task.case_id)}
+        if task.due_on is None:
+            yield Duty("integration_task_undated", "info", None, task.resident_id,
+                       task.resident_name, params)
+            continue
+        if task.due_on < today:
+            severity = "overdue"
+        elif task.due_on == today:
+            severity = "due"
+        elif task.due_on - today <= timedelta(days=INTEGRATION_UPCOMING_DAYS):
+            severity = "upcoming"
+        else:
+            severity = "info"
+        kind = "integration_handover_form" if task.code == "handover_form" else "integration_task"
+        yield Duty(kind, severity, _start_of_day(task.due_on), task.resident_id,
+                   task.resident_name, {**params, "date": task.due_on})
+
+
 def concern_duties(session: Session, at: datetime, actor: Actor) -> Iterable[Duty]:
     """Concern notes waiting for the actor as primary contact person or social coordinator
     (app.services.observations); overdue when not acknowledged within a day. The title says
@@ -227,10 +265,28 @@ def concern_duties(session: Session, at: datetime, actor: Actor) -> Iterable[Dut
                     "note_id": str(concern.note_id)})
 
 
+def plan_review_duties(session: Session, at: datetime, actor: Actor) -> Iterable[Duty]:
+    """Development-plan reviews due within 7 days for the residents the actor is a contact
+    person of (app.services.plans); overdue after the day. The title names the goal's area,
+    never the plan's words."""
+    from app.services.plans import reviews_due_in
+    from app.vocab import PLAN_AREA_LABELS
+
+    today = to_local(at).date()
+    for due in reviews_due_in(session, actor, today):
+        severity = ("overdue" if due.next_review_on < today
+                    else "due" if due.next_review_on == today else "upcoming")
+        yield Duty("plan_review", severity, _start_of_day(due.next_review_on), due.resident_id,
+                   due.resident_name, {"date": due.next_review_on,
+                                       "area": label(PLAN_AREA_LABELS, due.area),
+                                       "goal_id": str(due.goal_id)})
+
+
 DUTY_PROVIDERS: list[DutyProvider] = [missing_case_duties, round_duties, incident_report_duties,
                                       contact_person_duties, representative_duties,
-                                      adult_birthday_duties, lost_property_duties]
-PERSONAL_DUTY_PROVIDERS: list[PersonalDutyProvider] = [concern_duties]
+                                      adult_birthday_duties, lost_property_duties,
+                                      integration_duties]
+PERSONAL_DUTY_PROVIDERS: list[PersonalDutyProvider] = [concern_duties, plan_review_duties]
 
 
 def due_duties(session: Session, at: datetime, actor: Actor | None = None) -> list[Duty]:

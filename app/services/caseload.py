@@ -6,8 +6,9 @@ Assigning and changing a resident's contact persons is
 ``ContactAssignment`` and starts a new one, so the history is kept; ``contact_history`` reads
 it back as periods.
 
-Development plans come in a later increment of issue 4: until then ``MyResident.plan_status``
-and ``MyResident.next_review_on`` are always None, which means "no plan yet".
+``MyResident.plan_status`` is "draft" or "signed_off" for the resident's latest development
+plan version (``plan_version``), None when there is no plan yet; ``next_review_on`` is the
+soonest next review its goals' latest reviews set.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class MyResident:
     concerns_waiting: int
     plan_status: str | None = None
     next_review_on: date | None = None
+    plan_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ def my_residents(db: Database, actor: Actor, today: date | None = None, *,
                    or_(Resident.moved_out_on.is_(None), Resident.moved_out_on > today))).all()
         ids = [row.id for row in rows]
         facts = _facts(session, ids, staff_id)
+        plans = _plan_facts(session, ids)
     result = [MyResident(
         resident_id=row.id, name=f"{row.given_names} {row.family_name}",
         name_in_own_script=row.name_in_own_script, person_id=row.person_id,
@@ -144,7 +147,8 @@ def my_residents(db: Database, actor: Actor, today: date | None = None, *,
         other_contact=facts["others"].get(row.id),
         last_observation_at=as_utc(facts["last_notes"].get(row.id)),
         missing=row.id in facts["missing"], open_incidents=facts["incidents"].get(row.id, 0),
-        concerns_waiting=facts["concerns"].get(row.id, 0)) for row in rows]
+        concerns_waiting=facts["concerns"].get(row.id, 0),
+        **plans.get(row.id, {})) for row in rows]
     order = {CONTACT_PRIMARY: 0, CONTACT_SECONDARY: 1}
     return sorted(result, key=lambda r: (order.get(r.role, 2), r.name.casefold()))
 
@@ -235,3 +239,45 @@ def contact_history(db: Database, actor: Actor, resident_id: uuid.UUID) -> list[
             .order_by(ContactAssignment.started_on, ContactAssignment.created_at)).all()
     return [ContactPeriod(a.kind, a.staff_id, name, a.started_on, a.ended_on)
             for a, name in rows]
+
+
+def _plan_facts(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """Per resident: the latest plan version, whether it is signed off, and the soonest next
+    review its goals' latest reviews set."""
+    if not ids:
+        return {}
+    from app.models import DevelopmentPlan, PlanGoal, PlanReview
+
+    latest = (select(DevelopmentPlan.resident_id, func.max(DevelopmentPlan.version).label("v"))
+              .where(DevelopmentPlan.resident_id.in_(ids), DevelopmentPlan.deleted_at.is_(None))
+              .group_by(DevelopmentPlan.resident_id).subquery())
+    plans = session.execute(
+        select(DevelopmentPlan.resident_id, DevelopmentPlan.id, DevelopmentPlan.version,
+               DevelopmentPlan.signed_off_at)
+        .join(latest, and_(latest.c.resident_id == DevelopmentPlan.resident_id,
+                           latest.c.v == DevelopmentPlan.version))
+        .where(DevelopmentPlan.deleted_at.is_(None))).all()
+    facts: dict[uuid.UUID, dict] = {}
+    by_plan: dict[uuid.UUID, uuid.UUID] = {}
+    for resident_id, plan_id, version, signed_off_at in plans:
+        facts[resident_id] = {"plan_version": version,
+                              "plan_status": "signed_off" if signed_off_at else "draft"}
+        by_plan[plan_id] = resident_id
+    if by_plan:
+        reviews = session.execute(
+            select(PlanGoal.plan_id, PlanGoal.id, PlanReview.next_review_on)
+            .join(PlanReview, PlanReview.goal_id == PlanGoal.id)
+            .where(PlanGoal.plan_id.in_(list(by_plan)), PlanGoal.deleted_at.is_(None),
+                   PlanReview.deleted_at.is_(None))
+            .order_by(PlanReview.reviewed_on, PlanReview.created_at)).all()
+        next_by_goal: dict[uuid.UUID, tuple[uuid.UUID, date | None]] = {}
+        for plan_id, goal_id, next_on in reviews:  # oldest first: the latest review wins
+            next_by_goal[goal_id] = (plan_id, next_on)
+        for plan_id, next_on in next_by_goal.values():
+            if next_on is None:
+                continue
+            resident_id = by_plan[plan_id]
+            current = facts[resident_id].get("next_review_on")
+            if current is None or next_on < current:
+                facts[resident_id]["next_review_on"] = next_on
+    return facts

@@ -298,3 +298,65 @@ def incident_form_pdf(db: Database, actor: Actor, incident_id: uuid.UUID, code: 
     _record_prints(db, actor, "incident", [detail.id], f"{code} form",
                    {"code": code, "version": detail.version})
     return pdf
+
+
+# --- transfer to integration: the handover form ---------------------------------------------------
+
+def handover_form_pdf(db: Database, actor: Actor, resident_id: uuid.UUID) -> bytes:
+    """The handover form for the integration municipality of the resident's integration case
+    (the open one, else the latest) as PDF bytes; the print is audited. Refused when no
+    residence permit is recorded for the resident."""
+    require(actor, Permission.PRINT_RECORD_SHEET)
+    from app.services import integration
+
+    case = integration.integration_case(db, actor, resident_id)
+    resident = residents.get_resident(db, actor, resident_id)
+    if case is None:
+        raise DomainError(_("No residence permit is recorded for {name}: record the permit "
+                            "first.").format(name=resident.display_name))
+    centre_view = centre.get_centre(db)
+    from app.forms.handover import render_handover_form
+
+    pdf = render_handover_form(centre_view, resident, case, printed_at=utcnow(),
+                               printed_by=_printed_by(actor))
+    audit.record_print(db, actor, "integration_case", case.id, summary="handover form")
+    return pdf
+
+
+# --- development plans and the social report (issue 4) -------------------------------------------
+
+def development_plan_pdf(db: Database, actor: Actor, resident_id: uuid.UUID) -> bytes:
+    """The resident's current development plan (the draft, or the latest signed-off version)
+    as PDF bytes, for those who may read it (``plans.current_plan`` refuses the others and
+    audits the read); the print is audited with the version."""
+    from app.services import plans
+
+    plan = plans.current_plan(db, actor, resident_id)
+    if plan is None:
+        raise DomainError(_("There is no development plan to print yet: start one first."))
+    centre_view = centre.get_centre(db)
+    from app.forms.development_plan import render_development_plan
+
+    pdf = render_development_plan(centre_view, plan, printed_at=utcnow(),
+                                  printed_by=_printed_by(actor))
+    _record_prints(db, actor, "development_plan", [plan.id], "development plan",
+                   {"resident_id": str(resident_id), "version": plan.version})
+    return pdf
+
+
+def social_report_pdf(db: Database, actor: Actor, resident_id: uuid.UUID) -> bytes:
+    """The resident's saved social report as PDF bytes (audited read and print)."""
+    from app.services import plans
+
+    report = plans.social_report(db, actor, resident_id)
+    if report is None:
+        raise DomainError(_("There is no social report to print yet: write and save it "
+                            "first."))
+    centre_view = centre.get_centre(db)
+    from app.forms.social_report import render_social_report
+
+    pdf = render_social_report(centre_view, report, printed_at=utcnow(),
+                               printed_by=_printed_by(actor))
+    _record_prints(db, actor, "social_report", [report.id], "social report",
+                   {"resident_id": str(resident_id)})
+    return pdf

@@ -129,3 +129,16 @@ def test_only_the_leader_and_the_coordinator_see_the_balance(db, people):
         with pytest.raises(PermissionDenied) as caught:
             caseload.caseload_balance(db, actor)
         assert "how many residents each contact person has" in str(caught.value)
+
+
+def test_my_residents_shows_the_plan_version_and_the_next_review(db, people, kids):
+    from app.services import plans
+
+    assert caseload.my_residents(db, people.contact, TODAY)[0].plan_status is None
+    plan = plans.start_plan(db, people.contact, kids.ahmad.id)
+    goal = plans.add_goal(db, people.contact, plan.id, area="schooling", title="Dansk i 8. klasse")
+    plans.add_review(db, people.contact, goal.id, reviewed_on=TODAY, what_happened="Godt i gang",
+                     next_review_on=TODAY + timedelta(days=30), today=TODAY)
+    ahmad = caseload.my_residents(db, people.contact, TODAY)[0]
+    assert (ahmad.plan_status, ahmad.plan_version) == ("draft", 1)
+    assert ahmad.next_review_on == TODAY + timedelta(days=30)

@@ -10,18 +10,18 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QHeaderView, QLabel, QTabWidget, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
-from app.formatting import format_datetime
+from app.formatting import format_date, format_datetime
 from app.i18n import N_, _
 from app.permissions import Permission
 from app.services import caseload
 from app.vocab import CONTACT_KIND_LABELS, label
+from ui.notes.integration import IntegrationTab
+from ui.notes.plans import PlansTab, SocialReportTab
 from ui.context import AppContext, Changes
 from ui.notes.history import HistoryTab
 from ui.notes.shift_notes import ShiftNotesTab
 from ui.widgets import heading
 
-NOT_YET = N_("Development plans, the social report and the handover to the municipality are "
-             "not available in this version yet.")
 MY_COLUMNS = (N_("Name"), N_("Room"), N_("Contact role"), N_("Other contact person"),
               N_("Last observation"), N_("Missing"), N_("Open incident reports"),
               N_("Concerns"), N_("Plan"))
@@ -76,7 +76,7 @@ class MyResidentsTab(QWidget):
                 else _("None yet"),
                 _("Missing") if row.missing else "", reports,
                 str(row.concerns_waiting) if row.concerns_waiting else "",
-                _("No plan yet")])
+                plan_text(row)])
             item.setData(0, ID_ROLE, row.resident_id)
             if row.missing:
                 item.setForeground(5, QColor("#b00020"))
@@ -116,14 +116,21 @@ class MyResidentsTab(QWidget):
                 secondary=result.without_secondary))
 
 
+def plan_text(row: caseload.MyResident) -> str:
+    if row.plan_status is None:
+        return _("No plan yet")
+    text = (_("Version {version}, signed off") if row.plan_status == "signed_off"
+            else _("Version {version}, draft")).format(version=row.plan_version)
+    if row.next_review_on is not None:
+        text += "; " + _("review {date}").format(date=format_date(row.next_review_on))
+    return text
+
+
 class NotesPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("notes_page")
-        not_yet = QLabel(_(NOT_YET), objectName="not_yet_text")
-        not_yet.setWordWrap(True)
-        not_yet.setStyleSheet("color: #555;")
         self.tabs = QTabWidget(objectName="notes_tabs")
         self.my_residents = MyResidentsTab(ctx)
         self.shift_notes = ShiftNotesTab(ctx)
@@ -131,13 +138,18 @@ class NotesPage(QWidget):
         self.tabs.addTab(self.my_residents, _("My residents"))
         self.tabs.addTab(self.shift_notes, _("Write shift notes"))
         self.tabs.addTab(self.history, _("Notes about a resident"))
+        self.plans = PlansTab(ctx)
+        self.social_report = SocialReportTab(ctx)
+        self.integration = IntegrationTab(ctx)
+        self.tabs.addTab(self.plans, _("Development plan"))
+        self.tabs.addTab(self.social_report, _("Social report"))
+        self.tabs.addTab(self.integration, _("Transfer to integration"))
         self.my_residents.tree.itemActivated.connect(
             lambda item, _c: self.show_resident(item.data(0, ID_ROLE)))
         self.shift_notes.saved.connect(lambda _n: self.my_residents.refresh())
         ctx.changed.connect(self._on_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Notes & plans")))
-        layout.addWidget(not_yet)
         layout.addWidget(self.tabs, 1)
 
     def show_resident(self, resident_id: uuid.UUID) -> None:
