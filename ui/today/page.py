@@ -139,7 +139,7 @@ class TodayPage(QWidget):
         now = utcnow()
         self.title.setText(_("Today, {date}").format(date=format_date(now, "full")))
         with self.ctx.db.read() as session:
-            self.duties = due_duties(session, now)
+            self.duties = due_duties(session, now, self.ctx.actor if self.ctx.has_actor else None)
             self.cases = open_case_summaries(session)
             self.round_statuses = day_status(session, to_local(now).date())
         self._show_cases()
