@@ -173,6 +173,29 @@ def plan_html(plan: PlanView | None, resident_name: str) -> str:
     return "".join(parts)
 
 
+def _lay_out(tab: QWidget, pick_row: QHBoxLayout, body: QWidget | QFormLayout,
+             actions: tuple[QPushButton, ...], print_button: QPushButton,
+             error_name: str) -> ErrorLabel:
+    """The tabs' common layout: the resident picker, the body, the action buttons with
+    printing at the right, and the line that shows what went wrong (returned)."""
+    buttons = QHBoxLayout()
+    for button in actions:
+        buttons.addWidget(button)
+    buttons.addStretch(1)
+    buttons.addWidget(print_button)
+    error = ErrorLabel()
+    error.setObjectName(error_name)
+    layout = QVBoxLayout(tab)
+    layout.addLayout(pick_row)
+    if isinstance(body, QFormLayout):
+        layout.addLayout(body, 1)
+    else:
+        layout.addWidget(body, 1)
+    layout.addLayout(buttons)
+    layout.addWidget(error)
+    return error
+
+
 class PlansTab(QWidget):
     """Pick a resident; see and work on their development plan."""
 
@@ -213,20 +236,10 @@ class PlansTab(QWidget):
         self.sign_button.clicked.connect(self.sign_off)
         self.print_button = QPushButton(_("Print plan"), objectName="print_plan_button")
         self.print_button.clicked.connect(self.print_plan)
-        buttons = QHBoxLayout()
-        for button in (self.start_button, self.goal_button, self.action_button,
-                       self.review_button, self.made_button, self.sign_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.print_button)
-        self.error = ErrorLabel()
-        self.error.setObjectName("plan_error")
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(pick_row)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
+        self.error = _lay_out(self, pick_row, self.view,
+                              (self.start_button, self.goal_button, self.action_button,
+                               self.review_button, self.made_button, self.sign_button),
+                              self.print_button, "plan_error")
         self._enable()
 
     # --- showing ---------------------------------------------------------------------------
@@ -442,19 +455,9 @@ class SocialReportTab(QWidget):
         self.freeze_button.clicked.connect(self.freeze)
         self.print_button = QPushButton(_("Print report"), objectName="print_report_button")
         self.print_button.clicked.connect(self.print_report)
-        buttons = QHBoxLayout()
-        for button in (self.prefill_button, self.save_button, self.freeze_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.print_button)
-        self.error = ErrorLabel()
-        self.error.setObjectName("report_error")
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(pick_row)
-        layout.addLayout(self.form, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
+        self.error = _lay_out(self, pick_row, self.form,
+                              (self.prefill_button, self.save_button, self.freeze_button),
+                              self.print_button, "report_error")
         self._enable()
 
     def _picked(self) -> None:
