@@ -64,6 +64,10 @@ How it is built — the timeline:
    persons, some by the night staff, a few concerns acknowledged by the primary contact
    person and a coordinator (a couple still waiting today), some corrected the same day or
    days later (the earlier words kept), a very few deleted.
+3f. ``app.demo_plans.plan_plans``, a pass after the notes with its own random stream: the
+   development plans — version 1 made with the resident and signed off weeks after arrival,
+   goals (everyday skills for 13–17 year olds) with action plans, reviews every 6–10 weeks,
+   the next version started from a signed-off one at the next review.
 4. ``_write``: the simulated objects become rows, inserted in batches with SQLAlchemy
    Core inside one ``db.unit(SYSTEM, audit=False)``. Core inserts bypass the unit of
    work's hook, so ``_synced`` fills the sync columns here; one summary audit entry says
@@ -686,6 +690,8 @@ class _Demo:
     incidents: list[_Incident] = field(default_factory=list)
     # Shift observations (``app.demo_notes``), in the order written.
     notes: list[Any] = field(default_factory=list)
+    # Development plans (``app.demo_plans``), per stay.
+    plans: list[Any] = field(default_factory=list)
 
     @property
     def beds(self) -> list[_Bed]:
@@ -4242,6 +4248,9 @@ def _write(db: Database, demo: _Demo, password_hash: str,
     from app.demo_notes import note_rows
 
     notes = note_rows(demo.notes, db.device_id)
+    from app.demo_plans import plan_rows
+
+    notes += plan_rows(demo.plans, db.device_id)
     # The rounds and marks are made as they are written (too many to keep in memory).
     total = (sum(len(rows) for _model, rows in (*tables, *cases, *reception, *incidents,
                                                 *notes))
@@ -4353,6 +4362,9 @@ def generate(db_path: Path, *, places: int = 78, years: int = 1, seed: int = 1,
         from app.demo_notes import plan_notes
 
         demo.notes = plan_notes(demo, random.Random(f"{seed}/notes"))
+        from app.demo_plans import plan_plans
+
+        demo.plans = plan_plans(demo, random.Random(f"{seed}/plans"))
         earliest = min([s.arrival for s in demo.stays] or [demo.first_day])
         demo.founded_at = demo.moment(earliest - timedelta(days=rng.randint(60, 240)), 9, 12)
 

@@ -360,3 +360,79 @@ def social_report_pdf(db: Database, actor: Actor, resident_id: uuid.UUID) -> byt
     _record_prints(db, actor, "social_report", [report.id], "social report",
                    {"resident_id": str(resident_id)})
     return pdf
+
+
+# --- a contact person's one-page overview of a resident (issue 4 item 7) ------------------------
+
+#: The newest notes the overview may show (the form shows fewer if the page is full).
+OVERVIEW_NOTES = 5
+
+
+def resident_overview_pdf(db: Database, actor: Actor, resident_id: uuid.UUID) -> bytes:
+    """One A4 page about a resident for the contact person: who they are, room, arrival,
+    contact persons, representative, the current plan's goals (status, next review), the
+    latest observations, an open missing case and incidents with reports waiting.
+
+    Only for those who may read the resident's notes and plan (``observations._may_read``:
+    the contact persons, the social coordinator, the centre leader); the others get a
+    ``PermissionDenied``. The notes read and the plan read are audited as when they are
+    opened on screen, and the print too."""
+    from sqlalchemy import func
+
+    from app.models import (Incident, IncidentReport, IncidentResident, MissingCase,
+                            Observation)
+    from app.rules.residents import age_on
+    from app.services import observations, plans
+
+    require(actor, Permission.VIEW_RESIDENTS)
+    with db.unit(actor) as session:
+        resident = observations._resident(session, resident_id)
+        if not observations._may_read(session, actor, resident.id):
+            raise observations._refusal(observations._name(resident))
+        live = (Observation.resident_id == resident.id, Observation.deleted_at.is_(None))
+        total = session.scalar(select(func.count()).select_from(Observation).where(*live)) or 0
+        latest = list(session.scalars(select(Observation).where(*live).order_by(
+            Observation.written_at.desc(), Observation.id).limit(OVERVIEW_NOTES)))
+        observations._audit_read(session, resident, "resident overview", notes=len(latest))
+        views = observations._views(session, latest, [True] * len(latest))
+        missing_since = session.scalar(select(MissingCase.missing_since).where(
+            MissingCase.resident_id == resident.id, MissingCase.closed_at.is_(None),
+            MissingCase.deleted_at.is_(None)))
+        waiting = (select(IncidentReport.incident_id)
+                   .where(IncidentReport.done_at.is_(None), IncidentReport.deleted_at.is_(None)))
+        open_incidents = list(session.execute(
+            select(Incident.number, Incident.happened_at, Incident.kinds)
+            .join(IncidentResident, IncidentResident.incident_id == Incident.id)
+            .where(IncidentResident.resident_id == resident.id,
+                   IncidentResident.deleted_at.is_(None), Incident.voided_at.is_(None),
+                   Incident.deleted_at.is_(None), Incident.id.in_(waiting))
+            .distinct().order_by(Incident.happened_at.desc())))
+    plan = plans.current_plan(db, actor, resident_id)
+    detail = residents.get_resident(db, actor, resident_id)
+    centre_view = centre.get_centre(db)
+    from app.forms.resident_overview import (OverviewIncident, OverviewNote, ResidentOverview,
+                                             render_resident_overview)
+
+    today = local_today()
+    data = detail.data
+    overview = ResidentOverview(
+        id=detail.id, name=detail.display_name, name_in_own_script=data.name_in_own_script,
+        person_id=data.person_id, date_of_birth=data.date_of_birth,
+        age=age_on(data.date_of_birth, today), age_disputed=data.age_disputed,
+        nationality=data.nationality or None, languages=tuple(data.languages),
+        status=detail.status, room=detail.room_name, arrival_date=data.arrival_date,
+        primary_contact=detail.primary_contact_name,
+        secondary_contact=detail.secondary_contact_name,
+        representative_name=data.representative_name,
+        representative_phone=data.representative_phone,
+        representative_email=data.representative_email, plan=plan,
+        notes=tuple(OverviewNote(v.written_at, v.author_name, tuple(v.categories), v.concern,
+                                 v.text or "") for v in views),
+        notes_total=total, missing_since=missing_since,
+        incidents=tuple(OverviewIncident(number, happened, tuple(kinds or ()))
+                        for number, happened, kinds in open_incidents),
+        today=today)
+    pdf = render_resident_overview(centre_view, overview, printed_at=utcnow(),
+                                   printed_by=_printed_by(actor))
+    audit.record_print(db, actor, "resident", resident_id, summary="resident overview")
+    return pdf

@@ -7,8 +7,8 @@ import uuid
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QHeaderView, QLabel, QTabWidget, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.formatting import format_date, format_datetime
 from app.i18n import N_, _
@@ -16,7 +16,7 @@ from app.permissions import Permission
 from app.services import caseload
 from app.vocab import CONTACT_KIND_LABELS, label
 from ui.notes.integration import IntegrationTab
-from ui.notes.plans import PlansTab, SocialReportTab
+from ui.notes.plans import PlansTab, SocialReportTab, _show_pdf
 from ui.context import AppContext, Changes
 from ui.notes.history import HistoryTab
 from ui.notes.shift_notes import ShiftNotesTab
@@ -42,8 +42,16 @@ class MyResidentsTab(QWidget):
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setToolTip(_("Double-click a resident to read the notes about them."))
         self.count = QLabel(objectName="my_residents_count")
+        self.print_op = None
+        self.print_button = QPushButton(_("Print overview"), objectName="print_overview_button")
+        self.print_button.setToolTip(_("A one-page overview of the selected resident."))
+        self.print_button.clicked.connect(self.print_overview)
+        self.tree.currentItemChanged.connect(lambda *_a: self._update_print())
+        top = QHBoxLayout()
+        top.addWidget(self.count, 1)
+        top.addWidget(self.print_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.count)
+        layout.addLayout(top)
         layout.addWidget(self.tree, 2)
         self.balance: QTreeWidget | None = None
         if ctx.can(Permission.VIEW_CASELOAD):
@@ -90,6 +98,22 @@ class MyResidentsTab(QWidget):
             self.count.setText(_("You are not contact person for any resident."))
         if self.balance is not None:
             self._refresh_balance()
+        self._update_print()
+
+    def _update_print(self) -> None:
+        self.print_button.setEnabled(self.tree.currentItem() is not None)
+
+    def print_overview(self) -> None:
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        from app.services.forms import resident_overview_pdf
+
+        db, actor, rid = self.ctx.db, self.ctx.actor, item.data(0, ID_ROLE)
+        name = item.text(0)
+        title = _("Resident overview – {name}").format(name=name)
+        self.print_op = _show_pdf(self, lambda: resident_overview_pdf(db, actor, rid), title,
+                                  "resident-overview-" + "-".join(name.lower().split()))
 
     def _refresh_balance(self) -> None:
         self.balance.clear()
