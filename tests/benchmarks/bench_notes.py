@@ -46,7 +46,7 @@ def main() -> None:
                         help="the 10-year demo database (built there if missing)")
     parser.add_argument("--runs", type=int, default=100, help="repetitions per measure")
     args = parser.parse_args()
-    ensure_demo(args.db, ("observation",))
+    ensure_demo(args.db, ("observation", "development_plan", "plan_review"))
 
     from sqlalchemy import func, select
 

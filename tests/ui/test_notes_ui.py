@@ -190,3 +190,22 @@ def test_the_leader_sees_the_caseload_balance(qtbot, people, kids, make_window):
             for i in range(balance.topLevelItemCount())}
     assert rows["Karen Kontakt"] == "2" and rows["Kurt Kontakt"] == "2"
     assert "without a primary contact person: 1" in page.my_residents.balance_summary.text()
+
+
+def test_correcting_ones_own_note_after_24_hours_keeps_the_earlier_words(qtbot, db, people,
+                                                                          kids, make_window):
+    from app.formatting import utcnow
+
+    [note] = observations.write_observations(db, people.contact, [
+        ObservationInput(kids.ahmad.id, "Sov dårligt i nat.")],
+        now=utcnow() - timedelta(hours=30))
+    observations.write_observations(db, people.contact2, [
+        ObservationInput(kids.ahmad.id, "Spiste morgenmad.")])
+    page = _notes_page(make_window(people.contact))
+    page.show_resident(kids.ahmad.id)
+    html_text = page.history.history.toHtml()
+    assert html_text.count("edit:") == 1 and f"edit:{note.id}" in html_text   # only her own
+    page.history.correct_note(note.id, "Sov dårligt i nat; faldt i søvn kl. 3.")
+    shown = page.history.history.toPlainText()
+    assert "Sov dårligt i nat; faldt i søvn kl. 3." in shown
+    assert "Earlier version 1" in shown and "Sov dårligt i nat." in shown

@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 import uuid
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QLineEdit, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -30,7 +30,7 @@ def _categories(note: NoteView) -> str:
     return ", ".join(label(OBSERVATION_CATEGORY_LABELS, c) for c in note.categories)
 
 
-def _note_html(note: NoteView) -> str:
+def _note_html(note: NoteView, editable: bool = False) -> str:
     e = html.escape
     head = _("Shift {date} · written {written} by {author}").format(
         date=format_date(note.shift_date), written=format_datetime(note.written_at),
@@ -42,6 +42,8 @@ def _note_html(note: NoteView) -> str:
         parts.append(f" <span style='color:#555'>– {e(_categories(note))}</span>")
     if note.edited_at is not None:
         parts.append(f"<br><span style='color:#555'>{e(_('edited {when}').format(when=format_datetime(note.edited_at)))}</span>")  # noqa: E501
+    if editable:
+        parts.append(f" <a href='edit:{note.id}'>{e(_('Correct…'))}</a>")
     parts.append("</p>")
     text = e(note.text or "").replace("\n", "<br>")
     parts.append(f"<p style='margin-top:0'>{text}</p>")
@@ -55,8 +57,9 @@ def _note_html(note: NoteView) -> str:
     return "".join(parts)
 
 
-def notes_html(notes: ResidentNotes) -> str:
-    """The history as the reader may see it."""
+def notes_html(notes: ResidentNotes, author_id: uuid.UUID | None = None) -> str:
+    """The history as the reader may see it; the notes ``author_id`` wrote can be corrected
+    (after 24 hours the earlier words stay visible)."""
     e = html.escape
     parts = [f"<h3>{e(notes.resident_name)}</h3>"]
     if not notes.notes:
@@ -72,7 +75,8 @@ def notes_html(notes: ResidentNotes) -> str:
             f"{e(_('the content is for the resident’s contact persons, the social coordinator and the centre leader.'))}</p>")  # noqa: E501
     for note in notes.notes:
         if note.readable:
-            parts.append(_note_html(note))
+            parts.append(_note_html(note, editable=author_id is not None
+                                    and note.author_id == author_id))
         else:
             line = _("Shift {date} · written {written} by {author}").format(
                 date=format_date(note.shift_date), written=format_datetime(note.written_at),
@@ -155,6 +159,7 @@ class HistoryTab(QWidget):
         self.resident_pick.activated.connect(lambda _i: self._picked())
         self.history = QTextBrowser(objectName="note_history")
         self.history.setOpenLinks(False)
+        self.history.anchorClicked.connect(self._anchor)
         self.history.setPlaceholderText(_("Choose a resident to see the notes about them."))
         pick_row = QHBoxLayout()
         pick_row.addWidget(QLabel(_("Resident")))
@@ -176,6 +181,34 @@ class HistoryTab(QWidget):
         self.refresh_concerns()
 
     # --- a resident's history -----------------------------------------------------------
+    def _anchor(self, url: QUrl) -> None:
+        target = url.toString()
+        if target.startswith("edit:"):
+            self.correct_note(uuid.UUID(target[len("edit:"):]))
+
+    def correct_note(self, note_id: uuid.UUID, text: str | None = None) -> None:
+        """Correct one of one's own notes: the words in a small dialog (or ``text``)."""
+        note = next((n for n in getattr(self.shown, "notes", ()) if n.id == note_id), None)
+        if note is None:
+            return
+        if text is None:
+            dialog = QInputDialog(self)
+            dialog.setWindowTitle(_("Correct the note"))
+            dialog.setLabelText(_("Corrected after 24 hours, the words as they were stay "
+                                  "visible as an earlier version."))
+            dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+            dialog.setTextValue(note.text or "")
+            dialog.resize(560, 320)
+            if not dialog.exec():
+                return
+            text = dialog.textValue()
+        try:
+            observations.edit_observation(self.ctx.db, self.ctx.actor, note_id, text=text)
+        except DomainError as error:
+            show_error(self, error)
+            return
+        self.show_resident(note.resident_id)
+
     def _picked(self) -> None:
         rid = self.resident_pick.currentData()
         if rid is not None:
@@ -198,7 +231,7 @@ class HistoryTab(QWidget):
         except DomainError as error:
             show_error(self, error)
             return
-        self.history.setHtml(notes_html(self.shown))
+        self.history.setHtml(notes_html(self.shown, self.ctx.actor.staff_id))
 
     # --- search -------------------------------------------------------------------------
     def run_search(self) -> None:
