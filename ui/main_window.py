@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         else:
             self.idle.pause()
         ctx.changed.connect(self._on_changed)
-        from ui.sync.page import SyncScheduler
+        from ui.sync.scheduler import SyncScheduler
 
         self.sync_scheduler = SyncScheduler(ctx, self)
         self.build()
