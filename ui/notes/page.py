@@ -85,6 +85,7 @@ class MyResidentsTab(QWidget):
                 _("Missing") if row.missing else "", reports,
                 str(row.concerns_waiting) if row.concerns_waiting else "",
                 plan_text(row)])
+            item.setToolTip(8, plan_text(row))
             item.setData(0, ID_ROLE, row.resident_id)
             if row.missing:
                 item.setForeground(5, QColor("#b00020"))
