@@ -327,6 +327,25 @@ def table_style(commands: Sequence[tuple]) -> TableStyle:
     return TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), *commands])
 
 
+def label_value_style(columns: int) -> TableStyle:
+    """The style of label/value tables (``columns`` pairs side by side): values top-aligned,
+    a hairline under each row, a gap between the pairs, and labels moved down onto the
+    value's baseline although they are smaller."""
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (0, -1), 5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+    ]
+    for column in range(2, 2 * columns, 2):
+        commands += [("LEFTPADDING", (column, 0), (column, -1), 10),
+                     ("TOPPADDING", (column, 0), (column, -1), 5)]
+    return table_style(commands)
+
+
 def _fields_table(block: Fields, layout: Layout) -> Table:
     styles = layout.styles
     columns = max(1, block.columns)
@@ -343,22 +362,7 @@ def _fields_table(block: Fields, layout: Layout) -> Table:
         rows.append(row)
     if not rows:
         rows.append([""] * (2 * columns))
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-    ]
-    for column in range(2, 2 * columns, 2):  # a gap between the pairs
-        commands.append(("LEFTPADDING", (column, 0), (column, -1), 10))
-    # Labels sit on the value's baseline although they are smaller.
-    commands.append(("TOPPADDING", (0, 0), (0, -1), 5))
-    for column in range(2, 2 * columns, 2):
-        commands.append(("TOPPADDING", (column, 0), (column, -1), 5))
-    table = Table(rows, colWidths=widths, style=table_style(commands), hAlign="LEFT")
-    return table
+    return Table(rows, colWidths=widths, style=label_value_style(columns), hAlign="LEFT")
 
 
 def _relative_widths(weights: Sequence[float] | None, count: int, width: float) -> list[float]:

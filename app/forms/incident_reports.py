@@ -38,9 +38,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from app.formatting import format_date, format_datetime, format_dkk, to_local, utcnow
-from app.forms.document import (CHECKLIST_RULES, ACCENT, INK, MUTED, RULE, SHADE, Block, Checkboxes, DataTable,
-                                Layout, Lines, Section, form_styles, para,
-                                render_document, table_style, value_text)
+from app.forms.document import (ACCENT, CHECKLIST_RULES, INK, MUTED, RULE, SHADE, Block,
+                                Checkboxes, DataTable, Layout, Lines, Section, form_styles,
+                                label_value_style, para, render_document, table_style,
+                                value_text)
 from app.forms.round_sheet import TickBox
 from app.i18n import _, ngettext
 from app.rules.residents import age_on
@@ -196,17 +197,7 @@ def _fill_in(rows: Sequence[tuple[str, object]], layout: Layout, *, columns: int
             line += [para(name, styles.label), shown]
         line += [""] * (2 * columns - len(line))
         cells.append(line)
-    commands = [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (0, -1), 5),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE)]
-    for column in range(2, 2 * columns, 2):
-        commands += [("LEFTPADDING", (column, 0), (column, -1), 10),
-                     ("TOPPADDING", (column, 0), (column, -1), 5)]
-    return Table(cells, colWidths=widths, hAlign="LEFT", style=table_style(commands))
+    return Table(cells, colWidths=widths, hAlign="LEFT", style=label_value_style(columns))
 
 
 def _banner(code: str, incident: IncidentDetail, layout: Layout) -> Table:

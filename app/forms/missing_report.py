@@ -17,9 +17,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from app.formatting import format_date, format_datetime, to_local, utcnow
-from app.forms.document import (CHECKLIST_RULES, ACCENT, INK, RULE, SHADE, Block, Layout, PlaceholderBox,
-                                Section, Signatures, form_styles, para, render_document,
-                                table_style, value_para, value_text)
+from app.forms.document import (ACCENT, CHECKLIST_RULES, INK, SHADE, Block, Layout,
+                                PlaceholderBox, Section, Signatures, form_styles,
+                                label_value_style, para, render_document, table_style,
+                                value_para, value_text)
 from app.forms.round_sheet import TickBox
 from app.i18n import _, ngettext
 from app.models.attendance import MISSING_REPORT_KINDS
@@ -177,17 +178,7 @@ def _fill_in(rows: list[tuple[str, object]], layout: Layout, *, columns: int = 1
                      else Spacer(0, (WRITE_IN_LONG if name in long else WRITE_IN) - 7)]
         line += [""] * (2 * columns - len(line))
         cells.append(line)
-    commands = [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (0, -1), 5),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE)]
-    for column in range(2, 2 * columns, 2):
-        commands += [("LEFTPADDING", (column, 0), (column, -1), 10),
-                     ("TOPPADDING", (column, 0), (column, -1), 5)]
-    return Table(cells, colWidths=widths, hAlign="LEFT", style=table_style(commands))
+    return Table(cells, colWidths=widths, hAlign="LEFT", style=label_value_style(columns))
 
 
 def _reason(case: CaseSummary) -> str:
