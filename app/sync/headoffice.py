@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from app.sync.ho_import import (
     ALREADY_IMPORTED,
-    BATCH_SIZE,
+    BATCH_BYTES,
     IMPORTED,
     RECEIPT_KIND,
     REJECTED,
@@ -44,7 +44,7 @@ from app.sync.ho_schema import SYNC_COLUMNS, HeadOffice, open_headoffice
 from app.sync.payload import SCHEMA_VERSION
 
 __all__ = [
-    "ALREADY_IMPORTED", "BATCH_SIZE", "IMPORTED", "RECEIPT_KIND", "REJECTED", "SCHEMA_VERSION",
+    "ALREADY_IMPORTED", "BATCH_BYTES", "IMPORTED", "RECEIPT_KIND", "REJECTED", "SCHEMA_VERSION",
     "SYNC_COLUMNS", "CentreStatus", "ConflictView", "HeadOffice", "ImportResult",
     "TrustedDevice", "contiguous_seq", "format_conflicts", "format_import_results",
     "format_ranges", "format_status", "import_file", "import_files", "list_conflicts",

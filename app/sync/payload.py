@@ -5,10 +5,13 @@ committed; ``tests/app/test_sync_payload.py`` checks the committed file is curre
 The payload is one JSON document, written and read as a stream::
 
     {"format": "centredesk-sync-payload", "format_version": 1,
-     "meta": {...}, "changes": [{...}, ...]}
+     "meta": {...}, "changes": [
+    {...},
+    {...}
+    ]}
 
 ``meta`` comes before ``changes`` so a streaming reader can check it against the file's
-header before the first change.
+header before the first change; each change is on a line of its own.
 """
 
 from __future__ import annotations
@@ -119,21 +122,22 @@ def decode_value(kind: str, value: Any) -> Any:
 def payload_chunks(meta: dict[str, Any], changes: Iterable[dict[str, Any] | str],
                    *, batch: int = 2000) -> Iterator[bytes]:
     """The payload document as a stream of UTF-8 pieces (about ``batch`` changes each);
-    a change is a dict, or its JSON text already."""
+    a change is a dict, or its JSON text already (on one line: JSON text never holds a raw
+    newline). One change per line is part of the format: head office cuts batches there."""
     head = {"format": FORMAT, "format_version": FORMAT_VERSION, "meta": meta}
     yield (json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
-           + ',"changes":[').encode()
+           + ',"changes":[\n').encode()
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     pending: list[str] = []
     first = True
     for change in changes:
         pending.append(change if isinstance(change, str) else dumps(change))
         if len(pending) >= batch:
-            yield (("" if first else ",") + ",".join(pending)).encode()
+            yield (("" if first else ",\n") + ",\n".join(pending)).encode()
             first, pending = False, []
     if pending:
-        yield (("" if first else ",") + ",".join(pending)).encode()
-    yield b"]}"
+        yield (("" if first else ",\n") + ",\n".join(pending)).encode()
+    yield b"\n]}"
 
 
 # -- the JSON Schema -----------------------------------------------------------------------

@@ -28,7 +28,7 @@ from app.services.incidents import outstanding_reports
 from app.services.leave import cancel_leave
 from app.services.lost_property import due_items
 from app.services.missing import open_case_summaries
-from app.sync import SyncError, centre
+from app.sync import SyncError, SyncFormatError, centre
 from app.sync import headoffice as ho_api
 from app.sync.envelope import open_sync_file, write_sync_file
 from app.sync.headoffice import (
@@ -270,7 +270,7 @@ def edit_resident(db: Database, given_names: str) -> uuid.UUID:
 def test_import_mirrors_every_synced_table(any_ho: HeadOffice, base: tuple[Centre, Path],
                                            keys: HeadOfficeKeys) -> None:
     centre_copy, path = base
-    result = import_file(any_ho, keys, path, batch_size=1500)
+    result = import_file(any_ho, keys, path, batch_bytes=1 << 20)
     assert result.status == IMPORTED, result.reason
     assert result.ok and result.applied == result.change_count and result.ignored == 0
     assert result.conflicts == 0 and result.missing == ()
@@ -501,7 +501,7 @@ def test_forged_payloads_are_rejected_whole(imported: HeadOffice, work: Centre,
     assert bad["changes"][-1]["entity"] > "resident"
     bad["changes"][-1]["row"]["id"] = 42
     _assert_rejected(imported, keys, file(bad), "does not match the payload schema",
-                     batch_size=100)
+                     batch_bytes=50_000)
     unknown = json.loads(json.dumps(doc))
     unknown["changes"][0]["entity"] = "password_vault"
     _assert_rejected(imported, keys, file(unknown), "does not match the payload schema")
@@ -703,20 +703,29 @@ def test_check_jsonschema_accepts_a_real_payload_and_refuses_a_tampered_one(
     assert check(json.dumps(doc).encode()).returncode != 0
 
 
-def test_fast_change_validators_agree_with_the_schema(base: tuple[Centre, Path],
-                                                      keys: HeadOfficeKeys) -> None:
-    """The importer checks each change with a per-entity validator (one ``if``/``then``
-    rule, nullable columns as type lists); it must accept exactly what the committed
-    schema's full ``change`` definition accepts."""
-    from app.sync.ho_import import _change_validator
-    from app.sync.payload import validators
+def test_compiled_change_decoder_agrees_with_the_schema(base: tuple[Centre, Path],
+                                                        keys: HeadOfficeKeys) -> None:
+    """The importer checks changes with decoders compiled from the committed schema
+    (``app.sync.ho_decode``): they accept what the schema's full ``change`` definition
+    accepts and refuse what it refuses, apart from the three documented value checks (a
+    UUID in capitals or a timestamp with another offset is accepted; an impossible date is
+    refused)."""
+    from app.sync.ho_decode import decode_changes
+    from app.sync.payload import column_kinds, validators
 
     full = validators()[1]
 
-    def verdict(check: Any, change: Any) -> bool:
+    def by_schema(change: Any) -> bool:
         try:
-            check(change)
+            full(change)
         except Exception:  # noqa: BLE001 - fastjsonschema.JsonSchemaException
+            return False
+        return True
+
+    def by_decoder(change: Any) -> bool:
+        try:
+            decode_changes(json.dumps(change).encode())
+        except SyncFormatError:
             return False
         return True
 
@@ -724,25 +733,53 @@ def test_fast_change_validators_agree_with_the_schema(base: tuple[Centre, Path],
     samples: dict[str, dict] = {}
     for change in doc["changes"]:
         samples.setdefault(change["entity"], change)
+    values = (None, 42, -1, 1.5, "x", "", True, {}, [], [1, "a"], "2025-01-02",
+              "2025-01-02T03:04:05+00:00", "2025-01-02T03:04:05.123456+00:00",
+              str(uuid.uuid4()), "-12.50", "12.")
     checked = 0
     for entity, sample in samples.items():
-        fast = _change_validator(entity)
         variants = [sample]
         for column in sample["row"]:
-            for value in (None, 42, "x", True, {}, "2025-13-01", str(uuid.uuid4()).upper()):
+            for value in values:
                 variant = json.loads(json.dumps(sample))
                 variant["row"][column] = value
                 variants.append(variant)
-        for field in ("seq", "op", "id", "base_version", "changed_at", "device_id"):
-            variant = json.loads(json.dumps(sample))
-            variant[field] = None
-            variants.append(variant)
-        variants.append({**sample, "extra": 1})
-        variants.append({k: v for k, v in sample.items() if k != "row"})
+        for name in ("seq", "op", "id", "base_version", "changed_at", "device_id",
+                     "row_version"):
+            for value in (None, 0, -1, "x", "upsert", "delete", "erase", str(uuid.uuid4())):
+                variants.append({**sample, name: value})
+        variants += [{**sample, "extra": 1}, {k: v for k, v in sample.items() if k != "row"},
+                     {**sample, "entity": "password_vault"}, {**sample, "row": []},
+                     {**sample, "entity": next(e for e in samples if e != entity)},
+                     {**sample, "row": {**sample["row"], "extra": 1}}, [sample], "change"]
         for variant in variants:
-            assert verdict(fast, variant) == verdict(full, variant), (entity, variant)
+            assert by_decoder(variant) == by_schema(variant), (entity, variant)
             checked += 1
-    assert verdict(full, samples["resident"]) and checked > 2000
+        # the documented differences: values checked as what they mean
+        for column, kind in column_kinds(entity).items():
+            variant = json.loads(json.dumps(sample))
+            if kind == "uuid":
+                variant["row"][column] = str(uuid.uuid4()).upper()
+                assert by_decoder(variant) and not by_schema(variant)
+            elif kind == "timestamp":
+                variant["row"][column] = "2025-01-02T05:04:05+02:00"
+                assert by_decoder(variant) and not by_schema(variant)
+                variant["row"][column] = "2025-01-02T05:04:05"          # no offset
+                assert not by_decoder(variant) and not by_schema(variant)
+            elif kind == "date":
+                variant["row"][column] = "2025-13-01"
+                assert not by_decoder(variant) and by_schema(variant)
+    assert by_decoder(samples["resident"]) and checked > 5000
+
+
+def test_the_decoder_names_the_change_and_what_is_wrong() -> None:
+    from app.sync.ho_decode import decode_changes
+
+    with pytest.raises(SyncFormatError, match=r"change 12 does not match the payload schema: "
+                                              r"Object missing required field `entity`"):
+        decode_changes(b'{"seq": 1}', first_number=12)
+    with pytest.raises(SyncFormatError, match="not valid JSON"):
+        decode_changes(b'{"seq": 1,}', first_number=12)
 
 
 def test_a_signed_file_that_fails_to_decrypt_late_is_rolled_back(
@@ -771,7 +808,7 @@ def test_a_signed_file_that_fails_to_decrypt_late_is_rolled_back(
     signature = centre.device_key(work.db).sign(
         b"centredesk-sync v1 signature" + hashlib.sha512(bytes(data)).digest())
     path.write_bytes(bytes(data) + signature)
-    _assert_rejected(imported, keys, path, "is damaged or out of order", batch_size=50)
+    _assert_rejected(imported, keys, path, "is damaged or out of order", batch_bytes=4000)
     with imported.engine.connect() as conn:
         mirror = imported.mirrors["resident"]
         assert conn.scalar(select(mirror.c.given_names).where(

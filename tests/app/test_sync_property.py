@@ -37,7 +37,7 @@ from app.sync.keys import HeadOfficeKeys
 from app.sync.payload import exported_columns, synced_tables
 
 Op = tuple[Any, ...]
-#: (order of the files to import, given as indexes, duplicates allowed; batch size)
+#: (order of the files to import, given as indexes, duplicates allowed; batch bytes)
 Plan = Callable[[int], tuple[list[int], int]]
 
 
@@ -169,10 +169,10 @@ def run_scenario(template: Path, folder: Path, keys: HeadOfficeKeys, ops: list[O
             export(0.0 if covered == 0 else None)
         assert files
 
-        order, batch_size = plan(len(files))
+        order, batch_bytes = plan(len(files))
         seen = set()
         for index in order:
-            result = import_file(ho, keys, files[index], batch_size=batch_size)
+            result = import_file(ho, keys, files[index], batch_bytes=batch_bytes)
             expected = ALREADY_IMPORTED if index in seen else IMPORTED
             assert result.status == expected, result.describe()
             seen.add(index)
@@ -208,7 +208,7 @@ def test_head_office_ends_with_the_centres_records(template: Path, keys: HeadOff
     def plan(count: int) -> tuple[list[int], int]:
         extra = data.draw(st.lists(st.integers(0, count - 1), max_size=3), label="again")
         order = data.draw(st.permutations([*range(count), *extra]), label="order")
-        return order, data.draw(st.sampled_from([1, 2, 5, 2000]), label="batch size")
+        return order, data.draw(st.sampled_from([1, 700, 3000, 1 << 22]), label="batch bytes")
 
     with tempfile.TemporaryDirectory() as folder:
         run_scenario(template, Path(folder), keys, ops, plan, str(Path(folder) / "ho.db"))
@@ -235,6 +235,6 @@ def test_one_random_scenario_on_postgresql(template: Path, keys: HeadOfficeKeys,
     def plan(count: int) -> tuple[list[int], int]:
         order = [*range(count), *rng.choices(range(count), k=3)]
         rng.shuffle(order)
-        return order, 3
+        return order, 2000
 
     run_scenario(template, tmp_path, keys, ops, plan, pg_url)
