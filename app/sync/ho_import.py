@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -48,7 +48,7 @@ from app.sync.payload import (
     SCHEMA_VERSION,
     column_kinds,
     encode_value,
-    validators,
+    meta_validator,
 )
 
 IMPORTED = "imported"
@@ -235,7 +235,7 @@ def _check_header(header: dict[str, Any], path: Path) -> _FileInfo:
                                   found=schema, known=SCHEMA_VERSION))
     meta = {name: header[name] for name in META_FIELDS if name in header}
     try:
-        validators()[0](meta)
+        meta_validator()(meta)
     except fastjsonschema.JsonSchemaException as error:
         raise _reject(path, _("the header is damaged ({error}).").format(
             error=_schema_message(error))) from None
@@ -501,14 +501,8 @@ def _fetch_conflicts(run: _Run, entity: str, ids: list[uuid.UUID]
 
 
 def _apply_group(run: _Run, entity: str, changes: list[Any]) -> None:
-    """Apply one batch's changes of one entity, in file order."""
-    if run.fresh:
-        code, device, file_id = run.info.centre_code, *_origin_bytes(run)
-        _copy(run, entity, entity,
-              (_row_tuple(entity, c.row) + (code, device, c.seq, c.base_version, file_id)
-               for c in changes))
-        run.applied += len(changes)
-        return
+    """Apply one batch's changes of one entity, in file order (``_MirrorCopy`` does it in
+    a ``fresh`` run)."""
     versions = [_incoming(run, entity, change) for change in changes]
     ids = list(dict.fromkeys(v.row["id"] for v in versions))
     stored = _fetch_stored(run, entity, ids)
@@ -587,32 +581,87 @@ _PREENCODED = {"sync_device", "sync_file"}
 _BYTEA_OID = 17
 
 
-def _copy(run: _Run, entity: str, target: str, rows: Iterable[tuple[Any, ...]]) -> None:
-    """Binary COPY of ``rows`` (in ``_mirror_columns`` order) into ``target``: the mirror,
-    or its staging table. In a ``fresh`` run a row already in the mirror ends the run."""
-    from psycopg import errors, sql
-
-    names = _mirror_columns(entity)
+def _copy_types(run: _Run, entity: str) -> list[int]:
+    """The type oids of the copied columns (binary COPY sends no types: the client must
+    encode each value as its column's type)."""
     types = run.copy_types.get(entity)
-    cursor = run.conn.connection.driver_connection.cursor()
     if types is None:
+        cursor = run.conn.connection.driver_connection.cursor()
         oids = dict(cursor.execute(
             "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
             "AND attnum > 0 AND NOT attisdropped", (entity,)).fetchall())
         types = run.copy_types[entity] = [_BYTEA_OID if name in _PREENCODED else oids[name]
-                                          for name in names]
-    columns = sql.SQL(", ").join(sql.Identifier(n) for n in names)
-    try:
-        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
-                sql.Identifier(target), columns)) as copy:
-            copy.set_types(types)
-            write = copy.write_row
-            for row in rows:
-                write(row)
-    except errors.UniqueViolation:
-        if run.fresh:
-            raise _NotFresh from None
-        raise
+                                          for name in _mirror_columns(entity)]
+    return types
+
+
+@contextmanager
+def _open_copy(run: _Run, entity: str, target: str) -> Iterator[Any]:
+    """A binary COPY into ``target`` (the mirror of ``entity``, or its staging table) of
+    rows in ``_mirror_columns`` order."""
+    from psycopg import sql
+
+    types = _copy_types(run, entity)
+    columns = sql.SQL(", ").join(sql.Identifier(n) for n in _mirror_columns(entity))
+    cursor = run.conn.connection.driver_connection.cursor()
+    with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+            sql.Identifier(target), columns)) as copy:
+        copy.set_types(types)
+        yield copy
+
+
+def _copy(run: _Run, entity: str, target: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    with _open_copy(run, entity, target) as copy:
+        write = copy.write_row
+        for row in rows:
+            write(row)
+
+
+class _MirrorCopy:
+    """The copying of a ``fresh`` run: one binary COPY per table, kept open from batch to
+    batch (a file holds each table's changes together), so that PostgreSQL takes the rows
+    in as one stream. A row already in the mirror ends the run (``_NotFresh``)."""
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.entity: str | None = None
+        self.stack = ExitStack()
+        self.write_row: Callable[[tuple[Any, ...]], None] | None = None
+
+    def write(self, entity: str, changes: list[Any]) -> None:
+        run = self.run
+        if entity != self.entity:
+            self.finish()
+            self.write_row = self.stack.enter_context(_open_copy(run, entity, entity)).write_row
+            self.entity = entity
+        code, device, file_id = run.info.centre_code, *_origin_bytes(run)
+        write = self.write_row
+        assert write is not None
+        for c in changes:
+            write(_row_tuple(entity, c.row) + (code, device, c.seq, c.base_version, file_id))
+        run.applied += len(changes)
+
+    def finish(self) -> None:
+        self.entity = None
+        self.stack.close()
+
+    def abort(self) -> None:
+        """End the open COPY with an error (the transaction is rolled back anyway)."""
+        self.entity = None
+        try:
+            self.stack.__exit__(_Aborted, _Aborted(), None)
+        except Exception:  # noqa: BLE001, S110 - the import is failing for another reason
+            pass
+
+
+class _Aborted(Exception):
+    """Ends an open COPY when the import fails elsewhere."""
+
+
+def _not_fresh(error: BaseException) -> BaseException:
+    from psycopg import errors
+
+    return _NotFresh() if isinstance(error, errors.UniqueViolation) else error
 
 
 def _write_postgresql(run: _Run, entity: str, versions: list[_Version], *,
@@ -677,24 +726,33 @@ def _record_lineage(run: _Run) -> None:
 
 @contextmanager
 def _applier(run: _Run) -> Iterator[Callable[[str, list[Any]], None]]:
-    """``_apply_group`` for the batches as they are read. In a ``fresh`` run the groups are
-    copied by a second thread, so that the next batch is parsed and checked while
-    PostgreSQL takes in the last one (the main thread touches the connection only when
-    the copying has finished)."""
+    """``_apply_group`` for the batches as they are read. In a ``fresh`` run the rows are
+    copied by a second thread (``_MirrorCopy``), so that the next batch is parsed and
+    checked while PostgreSQL takes in the last one; the main thread touches the connection
+    again only when the copying has finished."""
     if not run.fresh:
         yield lambda entity, changes: _apply_group(run, entity, changes)
         return
-    work: queue.Queue[tuple[str, list[Any]] | None] = queue.Queue(2)
+    work: queue.Queue[tuple[str, list[Any]] | None] = queue.Queue(1)
     failed: list[BaseException] = []
+    cancelled = threading.Event()
 
     def copier() -> None:
+        stream = _MirrorCopy(run)
         while (item := work.get()) is not None:
             if failed:
                 continue             # drain what is queued; the import is failing
             try:
-                _apply_group(run, *item)
+                stream.write(*item)
             except BaseException as error:  # noqa: BLE001 - handed to the main thread
-                failed.append(error)
+                failed.append(_not_fresh(error))
+        if failed or cancelled.is_set():
+            stream.abort()
+            return
+        try:
+            stream.finish()
+        except BaseException as error:  # noqa: BLE001 - handed to the main thread
+            failed.append(_not_fresh(error))
 
     def apply(entity: str, changes: list[Any]) -> None:
         if failed:
@@ -705,6 +763,9 @@ def _applier(run: _Run) -> Iterator[Callable[[str, list[Any]], None]]:
     worker.start()
     try:
         yield apply
+    except BaseException:
+        cancelled.set()
+        raise
     finally:
         work.put(None)
         worker.join()
@@ -721,7 +782,7 @@ def _apply_payload(run: _Run, pieces: Iterator[bytes], batch_bytes: int) -> None
                                   "{version}.").format(version=FORMAT_VERSION))
         meta = top["meta"]
         try:
-            validators()[0](meta)
+            meta_validator()(meta)
         except fastjsonschema.JsonSchemaException as error:
             raise _reject(path, _("the payload's meta is not valid ({error}).").format(
                 error=_schema_message(error))) from None

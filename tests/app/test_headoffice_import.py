@@ -525,6 +525,77 @@ def test_forged_payloads_are_rejected_whole(imported: HeadOffice, work: Centre,
     assert_same_state(centre_state(work.db), mirror_state(imported))
 
 
+def test_a_first_file_is_copied_in_and_rejected_whole_when_its_last_change_is_bad(
+        ho_pg: HeadOffice, base: tuple[Centre, Path], tmp_path: Path,
+        keys: HeadOfficeKeys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installation's first file is copied straight into the mirrors, on a second
+    thread, batch after batch: an error in its very last change still leaves nothing."""
+    from app.sync import ho_import
+
+    attempts: list[bool] = []
+    real = ho_import._import_once
+
+    def spy(*args: Any, fresh: bool) -> Any:
+        attempts.append(fresh)
+        return real(*args, fresh=fresh)
+
+    monkeypatch.setattr(ho_import, "_import_once", spy)
+    doc = read_payload(base[1], base[0].db, keys)
+    bad = json.loads(json.dumps(doc))
+    bad["changes"][-1]["row"]["id"] = 42
+    path = forge(tmp_path / "bad.cdsync", bad, base[0].db, keys)
+    _assert_rejected(ho_pg, keys, path, "does not match the payload schema",
+                     batch_bytes=50_000)
+    assert attempts == [True]
+    late = json.loads(json.dumps(doc))
+    late["changes"][-1]["row_version"] += 1
+    path = forge(tmp_path / "late.cdsync", late, base[0].db, keys)
+    _assert_rejected(ho_pg, keys, path, "does not agree with its row", batch_bytes=50_000)
+    with ho_pg.engine.connect() as conn:
+        assert all(conn.scalar(select(func.count()).select_from(table)) == 0
+                   for table in ho_pg.mirrors.values())
+    attempts.clear()
+    assert import_file(ho_pg, keys, base[1], batch_bytes=50_000).status == IMPORTED
+    assert attempts == [True]
+    assert_same_state(centre_state(base[0].db), mirror_state(ho_pg))
+
+
+def test_a_first_file_with_rows_head_office_holds_is_imported_the_careful_way(
+        template: Path, tmp_path: Path, pg_url: str, keys: HeadOfficeKeys,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copied installation's first file carries rows head office has already: copying
+    them in as new fails on the first one, and the file is imported again row by row,
+    in the same single transaction's place (the first attempt leaves nothing)."""
+    from app.sync import ho_import
+
+    first = copy_centre(template, tmp_path / "first")
+    second = copy_centre(template, tmp_path / "second", new_device=True)
+    attempts: list[bool] = []
+    real = ho_import._import_once
+
+    def spy(*args: Any, fresh: bool) -> Any:
+        attempts.append(fresh)
+        return real(*args, fresh=fresh)
+
+    monkeypatch.setattr(ho_import, "_import_once", spy)
+    try:
+        edit_resident(second.db, "Edited At Second")
+        with _open(pg_url, first, second) as ho:
+            assert import_file(ho, keys, first.export().path).status == IMPORTED
+            assert attempts == [True]
+            result = import_file(ho, keys, second.export().path)
+            assert result.status == IMPORTED, result.reason
+            assert attempts == [True, True, False]
+            assert result.applied >= 1 and result.applied + result.ignored == \
+                result.change_count
+            with ho.engine.connect() as conn:
+                assert conn.scalar(select(func.count()).select_from(ho.file)) == 2
+            assert_same_state(centre_state(second.db), mirror_state(ho))
+    finally:
+        first.db.close()
+        second.db.close()
+
+
 def test_a_file_from_a_newer_schema_says_to_upgrade(imported: HeadOffice, work: Centre,
                                                     tmp_path: Path,
                                                     keys: HeadOfficeKeys) -> None:
