@@ -30,7 +30,7 @@ import msgspec
 
 from app.i18n import _
 from app.sync import SyncFormatError
-from app.sync.payload import SCHEMA_PATH
+from app.sync.payload import DATE_PATTERN, SCHEMA_PATH, TIMESTAMP_PATTERN, UUID_PATTERN
 
 #: A batch is cut at the first line end after this many bytes.
 BATCH_BYTES = 4 << 20
@@ -65,7 +65,6 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 def _value_type(node: dict[str, Any]) -> Any:
     node = _resolve(node)
-    definitions = _schema()["definitions"]
     options = node.get("anyOf")
     if options is not None:
         if len(node) != 1 or len(options) != 2 or options[1] != {"type": "null"}:
@@ -83,11 +82,11 @@ def _value_type(node: dict[str, Any]) -> Any:
     if pattern is not None:
         if kind != "string" or "minimum" in node:
             raise SchemaNotCompilable(node)
-        if pattern == definitions["uuid"]["pattern"]:
+        if pattern == UUID_PATTERN:
             return uuid.UUID
-        if pattern == definitions["timestamp"]["pattern"]:
+        if pattern == TIMESTAMP_PATTERN:
             return Annotated[datetime, msgspec.Meta(tz=True)]
-        if pattern == r"^\d{4}-\d{2}-\d{2}$":
+        if pattern == DATE_PATTERN:
             return date
         return Annotated[str, msgspec.Meta(pattern=pattern)]
     base = {"string": str, "integer": int, "boolean": bool}.get(kind)
@@ -233,6 +232,9 @@ def _scan_head(text: str, final: bool) -> tuple[dict[str, Any], int]:
             raise SyncFormatError(_("the payload is not valid JSON ({error}).").format(
                 error=error)) from None
         top[key] = value
+        at = _skip(text, at)
+        if at < len(text) and text[at] == "}":
+            raise SyncFormatError(_("the payload has no changes."))
         at = _expect(text, at, ",")
 
 
@@ -269,21 +271,23 @@ def change_batches(rest: bytes, pieces: Iterator[bytes], *,
 
     The buffer keeps one spare byte in front of the changes not yet parsed: a batch is
     parsed in place as an array by writing ``[`` there and ``]`` over the comma that ends
-    it (the newline after it becomes the next spare byte), not copied."""
+    it (the newline after it becomes the next spare byte), not copied. Every newline
+    between the first change and the last must be a separator: a batch of k changes holds
+    k - 1 of them."""
     buffer = bytearray(b" ")
-    buffer += rest
+    buffer += rest.lstrip()
     number = 1
     searched = 1           # no separator at or after batch_bytes before this position
     cut_before = False
     for piece in pieces:
+        if len(buffer) == 1:
+            piece = piece.lstrip()          # the newline after "[" (and any other space)
         buffer += piece
         while len(buffer) > batch_bytes:
             cut = buffer.find(_SEPARATOR, max(batch_bytes, searched))
             if cut < 0:
                 if len(buffer) > batch_bytes + MAX_LINE_BYTES:
-                    raise SyncFormatError(_("a change is longer than {size} bytes, or the "
-                                            "changes are not written one per line.").format(
-                                                size=MAX_LINE_BYTES))
+                    raise _not_one_per_line()
                 searched = max(1, len(buffer) - 1)
                 break
             if not buffer[1:cut].strip():
@@ -291,6 +295,8 @@ def change_batches(rest: bytes, pieces: Iterator[bytes], *,
             buffer[0], buffer[cut] = ord("["), ord("]")
             with memoryview(buffer) as view, view[:cut + 1] as batch:
                 changes = _decode_list(batch, number)
+            if buffer.count(b"\n", 1, cut) != len(changes) - 1:
+                raise _not_one_per_line()
             del buffer[:cut + 1]
             searched, cut_before = 1, True
             number += len(changes)
@@ -303,11 +309,19 @@ def change_batches(rest: bytes, pieces: Iterator[bytes], *,
     if not tail.endswith(b"]"):
         raise SyncFormatError(_("the payload is not valid JSON (the changes are not "
                                 "followed by the end of the document)."))
-    tail = tail[:-1]
-    if tail.strip():
-        yield decode_changes(tail, number)
+    tail = tail[:-1].strip()
+    if tail:
+        changes = decode_changes(tail, number)
+        if tail.count(b"\n") != len(changes) - 1:
+            raise _not_one_per_line()
+        yield changes
     elif cut_before:       # "…,\n]": a comma after the last change
         raise _empty(number)
+
+
+def _not_one_per_line() -> SyncFormatError:
+    return SyncFormatError(_("a change is longer than {size} bytes, or the changes are not "
+                             "written one per line.").format(size=MAX_LINE_BYTES))
 
 
 def _empty(number: int) -> SyncFormatError:

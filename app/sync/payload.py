@@ -43,10 +43,10 @@ OPERATIONS = ("upsert", "delete")
 META_FIELDS = ("centre_code", "device_id", "first_seq", "last_seq", "schema_version",
                "change_count", "created_at")
 
-_UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-_TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00:00$"
-_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-_DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
+UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00:00$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 
 
 @cache
@@ -144,10 +144,10 @@ def payload_chunks(meta: dict[str, Any], changes: Iterable[dict[str, Any] | str]
 
 def _column_schema(kind: str, nullable: bool) -> dict[str, Any]:
     schema: dict[str, Any] = {
-        "uuid": {"type": "string", "pattern": _UUID_PATTERN},
-        "timestamp": {"type": "string", "pattern": _TIMESTAMP_PATTERN},
-        "date": {"type": "string", "pattern": _DATE_PATTERN},
-        "decimal": {"type": "string", "pattern": _DECIMAL_PATTERN},
+        "uuid": {"type": "string", "pattern": UUID_PATTERN},
+        "timestamp": {"type": "string", "pattern": TIMESTAMP_PATTERN},
+        "date": {"type": "string", "pattern": DATE_PATTERN},
+        "decimal": {"type": "string", "pattern": DECIMAL_PATTERN},
         "int": {"type": "integer"},
         "bool": {"type": "boolean"},
         "str": {"type": "string"},
@@ -162,8 +162,8 @@ def build_schema() -> dict[str, Any]:
     """The payload's JSON Schema (draft-07), generated from the synced models."""
     tables = synced_tables()
     definitions: dict[str, Any] = {
-        "uuid": {"type": "string", "pattern": _UUID_PATTERN},
-        "timestamp": {"type": "string", "pattern": _TIMESTAMP_PATTERN},
+        "uuid": {"type": "string", "pattern": UUID_PATTERN},
+        "timestamp": {"type": "string", "pattern": TIMESTAMP_PATTERN},
         "meta": {
             "type": "object", "additionalProperties": False, "required": list(META_FIELDS),
             "properties": {
