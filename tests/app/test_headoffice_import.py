@@ -525,21 +525,27 @@ def test_forged_payloads_are_rejected_whole(imported: HeadOffice, work: Centre,
     assert_same_state(centre_state(work.db), mirror_state(imported))
 
 
-def test_a_first_file_is_copied_in_and_rejected_whole_when_its_last_change_is_bad(
-        ho_pg: HeadOffice, base: tuple[Centre, Path], tmp_path: Path,
-        keys: HeadOfficeKeys, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An installation's first file is copied straight into the mirrors, on a second
-    thread, batch after batch: an error in its very last change still leaves nothing."""
+@pytest.fixture
+def attempts(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each attempt at importing a file: True when its rows were copied in as new."""
     from app.sync import ho_import
 
-    attempts: list[bool] = []
+    made: list[bool] = []
     real = ho_import._import_once
 
     def spy(*args: Any, fresh: bool) -> Any:
-        attempts.append(fresh)
+        made.append(fresh)
         return real(*args, fresh=fresh)
 
     monkeypatch.setattr(ho_import, "_import_once", spy)
+    return made
+
+
+def test_a_first_file_is_copied_in_and_rejected_whole_when_its_last_change_is_bad(
+        ho_pg: HeadOffice, base: tuple[Centre, Path], tmp_path: Path,
+        keys: HeadOfficeKeys, attempts: list[bool]) -> None:
+    """An installation's first file is copied straight into the mirrors, on a second
+    thread, batch after batch: an error in its very last change still leaves nothing."""
     doc = read_payload(base[1], base[0].db, keys)
     bad = json.loads(json.dumps(doc))
     bad["changes"][-1]["row"]["id"] = 42
@@ -562,22 +568,12 @@ def test_a_first_file_is_copied_in_and_rejected_whole_when_its_last_change_is_ba
 
 def test_a_first_file_with_rows_head_office_holds_is_imported_the_careful_way(
         template: Path, tmp_path: Path, pg_url: str, keys: HeadOfficeKeys,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        attempts: list[bool]) -> None:
     """A copied installation's first file carries rows head office has already: copying
     them in as new fails on the first one, and the file is imported again row by row,
     in the same single transaction's place (the first attempt leaves nothing)."""
-    from app.sync import ho_import
-
     first = copy_centre(template, tmp_path / "first")
     second = copy_centre(template, tmp_path / "second", new_device=True)
-    attempts: list[bool] = []
-    real = ho_import._import_once
-
-    def spy(*args: Any, fresh: bool) -> Any:
-        attempts.append(fresh)
-        return real(*args, fresh=fresh)
-
-    monkeypatch.setattr(ho_import, "_import_once", spy)
     try:
         edit_resident(second.db, "Edited At Second")
         with _open(pg_url, first, second) as ho:
