@@ -290,11 +290,11 @@ def change_batches(rest: bytes, pieces: Iterator[bytes], *,
                     raise _not_one_per_line()
                 searched = max(1, len(buffer) - 1)
                 break
-            if not buffer[1:cut].strip():
-                raise _empty(number)
             buffer[0], buffer[cut] = ord("["), ord("]")
             with memoryview(buffer) as view, view[:cut + 1] as batch:
                 changes = _decode_list(batch, number)
+            if not changes:
+                raise _empty(number)
             if buffer.count(b"\n", 1, cut) != len(changes) - 1:
                 raise _not_one_per_line()
             del buffer[:cut + 1]

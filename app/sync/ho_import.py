@@ -637,8 +637,14 @@ class _MirrorCopy:
         code, device, file_id = run.info.centre_code, *_origin_bytes(run)
         write = self.write_row
         assert write is not None
-        for c in changes:
-            write(_row_tuple(entity, c.row) + (code, device, c.seq, c.base_version, file_id))
+        if _decimal_columns(entity):
+            for c in changes:
+                write(_row_tuple(entity, c.row) + (code, device, c.seq, c.base_version,
+                                                   file_id))
+        else:
+            astuple = msgspec.structs.astuple
+            for c in changes:
+                write(astuple(c.row) + (code, device, c.seq, c.base_version, file_id))
         run.applied += len(changes)
 
     def finish(self) -> None:
