@@ -109,10 +109,12 @@ def _struct(name: str, node: dict[str, Any], *, fields: dict[str, Any] | None = 
             or set(node.get("required", ())) != set(properties)):
         raise SchemaNotCompilable(name)
     fields = fields or {}
+    # gc=False: a row holds values only (never a cycle), so the collector need not track
+    # the millions of them an import makes
     return msgspec.defstruct(
         name, [(field, fields[field] if field in fields else _value_type(schema))
                for field, schema in properties.items() if field not in skip],
-        forbid_unknown_fields=True, **config)
+        forbid_unknown_fields=True, gc=False, **config)
 
 
 @cache

@@ -600,10 +600,14 @@ def _open_copy(run: _Run, entity: str, target: str) -> Iterator[Any]:
     """A binary COPY into ``target`` (the mirror of ``entity``, or its staging table) of
     rows in ``_mirror_columns`` order."""
     from psycopg import sql
+    from psycopg.types.string import BytesBinaryDumper
 
     types = _copy_types(run, entity)
     columns = sql.SQL(", ").join(sql.Identifier(n) for n in _mirror_columns(entity))
     cursor = run.conn.connection.driver_connection.cursor()
+    # bytea's dumper by oid is the one for psycopg.Binary (Python); plain bytes have a
+    # compiled one, which _PREENCODED's columns want on every row
+    cursor.adapters.register_dumper(bytes, BytesBinaryDumper)
     with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
             sql.Identifier(target), columns)) as copy:
         copy.set_types(types)
