@@ -37,6 +37,7 @@ from app.sync.keys import (DeviceKey, HeadOfficePublic, export_device_public,
                            load_headoffice_public)
 from app.sync.payload import (FORMAT_VERSION, SCHEMA_VERSION, column_kinds, payload_chunks,
                               synced_tables)
+from app.sync.readahead import prefetched
 
 RECIPIENT_KEY = "sync.recipient"
 ACKED_KEY = "sync.acked_seq"
@@ -268,29 +269,28 @@ def _collect_lines(cursor: Any, after: int, last: int) -> dict[str, int]:
                                "GROUP BY entity").fetchall())
 
 
-def _changes(cursor: Any, counts: dict[str, int], progress: Progress | None,
-             cancel: threading.Event | None) -> Iterator[str]:
-    """Each change as its JSON text, table by table."""
-    total = sum(counts.values())
-    done = 0
+def _change_rows(cursor: Any, counts: dict[str, int]) -> Iterator[list[tuple[str]]]:
+    """Each change as its JSON text, table by table, in lists of up to 5,000."""
     for name, table in synced_tables().items():
         if not counts.get(name):
             continue
         size = cursor.execute(f'SELECT max(rowid) FROM "{name}"').fetchone()[0] or 0
         cursor.execute(_entity_sql(name, table, scan_table=counts[name] * 4 > size), (name,))
-        while True:
-            rows = cursor.fetchmany(5000)
-            if not rows:
-                break
-            for (text,) in rows:
-                yield text
-            done += len(rows)
-            if cancel is not None and cancel.is_set():
-                raise ExportCancelled(_("The export was cancelled; no file was written."))
-            if progress is not None:
-                progress(done, total)
-    if progress is not None:
-        progress(done, total)
+        while rows := cursor.fetchmany(5000):
+            yield rows
+
+
+def _changes(rows: Iterator[list[tuple[str]]], total: int, progress: Progress | None,
+             cancel: threading.Event | None) -> Iterator[str]:
+    done = 0
+    for batch in rows:
+        for (text,) in batch:
+            yield text
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+        if cancel is not None and cancel.is_set():
+            raise ExportCancelled(_("The export was cancelled; no file was written."))
 
 
 def export_changes(db: Database, out_dir: Path, *, since_seq: int | None = None,
@@ -327,9 +327,15 @@ def export_changes(db: Database, out_dir: Path, *, since_seq: int | None = None,
                     "change_count": total, "created_at": now.isoformat()}
             header = {"format_version": FORMAT_VERSION, **meta}
             path = out_dir / file_name(code, db.device_id, after + 1, last)
-            write_sync_file(path, header,
-                            payload_chunks(meta, _changes(cursor, counts, progress, cancel)),
-                            recipient=target, device_key=key)
+            # SQLite builds the JSON on another core (it releases the GIL) while this
+            # thread compresses, encrypts and writes
+            rows = prefetched(_change_rows(cursor, counts), depth=4)
+            try:
+                write_sync_file(path, header,
+                                payload_chunks(meta, _changes(rows, total, progress, cancel)),
+                                recipient=target, device_key=key)
+            finally:
+                rows.close()
         finally:
             cursor.execute("ROLLBACK")
             cursor.execute("DROP TABLE IF EXISTS temp.export_lines")

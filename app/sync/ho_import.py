@@ -50,6 +50,7 @@ from app.sync.payload import (
     encode_value,
     meta_validator,
 )
+from app.sync.readahead import prefetched
 
 IMPORTED = "imported"
 ALREADY_IMPORTED = "already imported"
@@ -58,7 +59,7 @@ RECEIPT_KIND = "centredesk-receipt"     # as app.sync.centre.RECEIPT_KIND
 RECEIPT_VERSION = 1
 
 _IMPORT_LOCK = 4342535902               # pg_advisory_xact_lock key: one import at a time
-_READ_AHEAD = 8                         # decrypted pieces (about 1 MiB each) read ahead
+_COLLECT_EVERY = 16                     # batches between garbage collections
 _SQLITE_IN_CHUNK = 900                  # bind variables per IN (…) on SQLite
 _PG_IN_CHUNK = 10000
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
@@ -802,7 +803,10 @@ def _apply_payload(run: _Run, pieces: Iterator[bytes], batch_bytes: int) -> None
                                   ).format(fields=", ".join(different)))
         count = 0
         with _applier(run) as apply:
-            for changes in change_batches(rest, pieces, batch_bytes=batch_bytes):
+            for number, changes in enumerate(change_batches(rest, pieces,
+                                                            batch_bytes=batch_bytes), 1):
+                if number % _COLLECT_EVERY == 0:
+                    gc.collect()     # the collector is paused (_collector_paused)
                 if count + len(changes) > info.change_count:
                     raise _reject(path, _("the payload has more changes than the header's "
                                           "{count}.").format(count=info.change_count))
@@ -820,47 +824,6 @@ def _apply_payload(run: _Run, pieces: Iterator[bytes], batch_bytes: int) -> None
 
 
 # -- importing ---------------------------------------------------------------------------
-
-def prefetched(pieces: Iterator[bytes], depth: int = _READ_AHEAD) -> Iterator[bytes]:
-    """``pieces`` read ahead by a worker thread, so that decryption and decompression (which
-    release the GIL) run on the other core while earlier changes are applied. Errors
-    surface in order, where they would have. Close the generator when done with it."""
-    handoff: queue.Queue[tuple[bytes | None, BaseException | None]] = queue.Queue(depth)
-    stop = threading.Event()
-
-    def put(item: tuple[bytes | None, BaseException | None]) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.1)
-            except queue.Full:
-                continue
-            return True
-        return False
-
-    def work() -> None:
-        try:
-            for piece in pieces:
-                if not put((piece, None)):
-                    return
-        except BaseException as error:  # noqa: BLE001 - handed to the reading thread
-            put((None, error))
-            return
-        put((None, None))
-
-    worker = threading.Thread(target=work, name="sync-read-ahead", daemon=True)
-    worker.start()
-    try:
-        while True:
-            piece, error = handoff.get()
-            if error is not None:
-                raise error
-            if piece is None:
-                return
-            yield piece
-    finally:
-        stop.set()
-        worker.join()
-
 
 def _lock(conn: Connection, ho: HeadOffice) -> None:
     if ho.is_postgresql:
@@ -931,12 +894,16 @@ def _has_files(ho: HeadOffice, device_id: uuid.UUID) -> bool:
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: an import makes millions of short-lived objects
     (freed by reference counting anyway), and the collector's passes over them cost more
-    than the import's own work."""
+    than the import's own work. The import collects every ``_COLLECT_EVERY`` batches
+    instead: looking rows up through SQLAlchemy leaves some cyclic garbage, which would
+    otherwise grow with the file."""
     enabled = gc.isenabled()
     gc.disable()
+    gc.freeze()      # those collections need not look at what existed before the import
     try:
         yield
     finally:
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -963,6 +930,7 @@ def _import_once(ho: HeadOffice, keys: HeadOfficeKeys, path: Path, info: _FileIn
                    fresh=fresh)
         run.lineage = {(r.device_id, r.author): r.latest
                        for r in conn.execute(select(ho.lineage))}
+        # decryption and decompression (which release the GIL) run on the other core
         pieces = prefetched(iter(sync))
         try:
             _apply_payload(run, pieces, batch_bytes)

@@ -70,3 +70,26 @@ def test_export_needs_head_offices_key_and_an_existing_folder(db, admin, tmp_pat
     centre.set_recipient(db, HeadOfficeKeys.generate().public_file_text())
     with pytest.raises(SyncError, match="does not exist"):
         centre.export_changes(db, tmp_path / "nowhere")
+
+
+def test_a_cancelled_export_writes_nothing_and_the_next_one_works(db, exported, tmp_path):
+    import threading
+
+    _keys, _out, first = exported
+    target = tmp_path / "cancelled"
+    target.mkdir()
+    cancel = threading.Event()
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        cancel.set()
+
+    with pytest.raises(centre.ExportCancelled, match="cancelled"):
+        centre.export_changes(db, target, since_seq=0, progress=progress, cancel=cancel)
+    assert list(target.iterdir()) == []                       # not even a .part file
+    assert len(seen) == 1 and 0 < seen[0][0] <= seen[0][1] == first.change_count
+    assert not [t for t in threading.enumerate() if t.name == "read-ahead"]
+    again = centre.export_changes(db, target, since_seq=0, progress=lambda *_: None)
+    assert again is not None and again.change_count == first.change_count
+    assert read_header(again.path)["change_count"] == first.change_count
