@@ -104,21 +104,6 @@ def encode_value(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to a sync file")
 
 
-def decode_value(kind: str, value: Any) -> Any:
-    """The Python value of a payload value of column kind ``kind``."""
-    if value is None:
-        return None
-    if kind == "uuid":
-        return uuid.UUID(value)
-    if kind == "timestamp":
-        return datetime.fromisoformat(value)
-    if kind == "date":
-        return date.fromisoformat(value)
-    if kind == "decimal":
-        return Decimal(value)
-    return value
-
-
 def payload_chunks(meta: dict[str, Any], changes: Iterable[dict[str, Any] | str],
                    *, batch: int = 2000) -> Iterator[bytes]:
     """The payload document as a stream of UTF-8 pieces (about ``batch`` changes each);
@@ -241,7 +226,8 @@ def meta_validator() -> Any:
 
 @cache
 def validators() -> tuple[Any, Any]:
-    """Compiled validators of ``meta`` and of one change, from the committed schema file."""
+    """Compiled validators of ``meta`` and of one change, from the committed schema file
+    (head office checks changes with ``app.sync.ho_decode``; the tests compare the two)."""
     import fastjsonschema
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
